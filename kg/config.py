@@ -1,0 +1,28 @@
+"""Named defaults and namespaces, in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Namespace
+
+#: The project's ontology namespace (``kgo:``): classes and properties.
+KGO = Namespace("https://w3id.org/natokg/ontology#")
+#: Where the graph's own resources live: entities, posts, postings, evidence.
+KGD = Namespace("https://w3id.org/natokg/id/")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+DEFAULT_OUT = Path("out")
+STORE_DIRNAME = "store"
+GRAPH_TTL = "graph.ttl"
+GRAPH_TRIG = "graph.trig"
+ORG_GRAPH_HTML = "org-graph.html"
+BUILD_REPORT = "build-report.json"
+
+#: Suffixes read when a folder is given to ``natokg build``.
+NOTICE_SUFFIXES = (".txt", ".md")
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: ontology/ sits beside the package in a checkout; a wheel carries a copy in kg/data.
+ONTOLOGY_DIR = PACKAGE_DIR.parent / "ontology"
