@@ -1,0 +1,172 @@
+"""French names from the French half of a notice, paired with the English entities.
+
+French unit names open with their head noun ("Section Résilience",
+"Comité pour la résilience", "autorités militaires de l'OTAN"), so every
+run of words that starts at a head noun is a candidate. A candidate is
+paired with the English entity whose name it translates best, word by
+word: same word, same first four letters ("politique"/"policy"), or a
+pair from the organisational vocabulary ("soutien"/"support"). An acronym
+in brackets after the candidate that equals the entity's settles it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.acronyms import looks_like_acronym
+from kg.extract.lexicon import (
+    FR_HEADS,
+    FR_LOWERCASE_HEADS,
+    FR_NAME_CONNECTORS,
+    content_words,
+    fold,
+    words_correspond,
+)
+
+MAX_NAME_TOKENS = 14
+_STOP_TOKENS = frozenset({".", ";", ":", "!", "?", "«", "»", "\"", "–", "—"})
+#: Words that end a French name when met: verbs and pronouns that follow a name.
+_BREAK_WORDS = frozenset(
+    {"qui", "que", "dont", "est", "sont", "a", "ont", "assure", "conduit", "traite", "pilote", "contribue",
+     "selon", "afin", "lorsque", "avec", "ainsi", "ou", "par", "chargé", "chargée", "ce", "cet",
+     "cette", "ces", "elle", "il", "elles", "ils", "son", "sa", "ses", "leur", "leurs", "à", "entre"}
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str  # as written, without a trailing bracketed acronym
+    acronym: str | None  # "(DPP)" right after it
+    words: tuple[str, ...]  # folded content words
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in re.finditer(r"\w[\w-]*(?:'|’)?|[^\w\s]", text)]
+
+
+_FOLDED_HEADS = frozenset(fold(h) for h in FR_HEADS)
+_FOLDED_LOWER_HEADS = frozenset(fold(h) for h in FR_LOWERCASE_HEADS)
+
+
+def _is_head(token: str) -> bool:
+    """A head noun opening a name: capitalised, or one of the heads that stay lower case."""
+    word = fold(token)
+    return word in _FOLDED_HEADS and (token[:1].isupper() or word in _FOLDED_LOWER_HEADS)
+
+
+def candidates(text: str) -> list[Candidate]:
+    """Every run of words opening at a French head noun, at each length that ends on a word."""
+    tokens = _tokens(text)
+    found: list[Candidate] = []
+    for i, (token, start, _) in enumerate(tokens):
+        if not _is_head(token.rstrip("'’")):
+            continue
+        found.extend(_runs_from(text, tokens, i, start))
+    return found
+
+
+def _runs_from(text: str, tokens: list[tuple[str, int, int]], i: int, start: int) -> list[Candidate]:
+    runs: list[Candidate] = []
+    open_brackets = 0
+    for j in range(i, min(len(tokens), i + MAX_NAME_TOKENS)):
+        token, _, end = tokens[j]
+        if token in _STOP_TOKENS or (j > i and fold(token) in _BREAK_WORDS):
+            break
+        if token == "(":
+            acronym = _bracketed_acronym(tokens, j)
+            if acronym:
+                runs.append(_candidate(text[start:tokens[j - 1][2]], acronym))
+                break
+            if j + 1 < len(tokens) and tokens[j + 1][0] in ("e", "es"):
+                open_brackets += 1
+                continue
+            break
+        if token == ")":
+            if not open_brackets:
+                break
+            open_brackets -= 1
+            runs.append(_candidate(text[start:end], None))
+            continue
+        if token == ",":
+            if j + 1 < len(tokens) and tokens[j + 1][0][:1].islower() and not _is_connector(tokens[j + 1][0]):
+                continue
+            break
+        if token[0].isalnum() and not _is_connector(token) and not open_brackets:
+            runs.append(_candidate(text[start:end], None))
+    return runs
+
+
+def _is_connector(token: str) -> bool:
+    word = fold(token)
+    return word in FR_NAME_CONNECTORS or word.rstrip("'’") in ("l", "d", "qu")
+
+
+def _bracketed_acronym(tokens: list[tuple[str, int, int]], j: int) -> str | None:
+    if j + 2 < len(tokens) and tokens[j + 2][0] == ")" and looks_like_acronym(tokens[j + 1][0]):
+        return tokens[j + 1][0]
+    return None
+
+
+def _candidate(text: str, acronym: str | None) -> Candidate:
+    text = text.strip()
+    return Candidate(text, acronym, tuple(w for w in content_words(text) if len(w) > 1))
+
+
+def correspondence(english: list[str], french: tuple[str, ...]) -> tuple[int, int, int]:
+    """(matched, English words left over, French words left over), pairing each word once."""
+    left = list(english)
+    matched = 0
+    unmatched_fr = 0
+    for word in french:
+        partner = next((e for e in left if words_correspond(e, word)), None)
+        if partner is None:
+            unmatched_fr += 1
+            continue
+        left.remove(partner)
+        matched += 1
+    return matched, len(left), unmatched_fr
+
+
+def score(english_words: list[str], candidate: Candidate) -> float:
+    """How well a French candidate translates an English name; below zero means not at all."""
+    matched, left_en, left_fr = correspondence(english_words, candidate.words)
+    if not matched or matched < 0.6 * len(english_words) or matched < 0.5 * len(candidate.words):
+        return -1.0
+    return matched - (left_en + left_fr)
+
+
+def english_word_lists(names: list[str], expansions: dict[str, str]) -> list[list[str]]:
+    """Content words of each English name, and again with any acronym in it spelled out."""
+    lists = []
+    for name in names:
+        words = content_words(name)
+        lists.append(words)
+        spelled = [w for raw in name.split() for w in content_words(expansions.get(raw, raw))]
+        if spelled != words:
+            lists.append(spelled)
+    return lists
+
+
+def best_french_names(
+    english_names: list[str], acronyms: list[str], pool: list[Candidate], expansions: dict[str, str]
+) -> list[tuple[float, Candidate]]:
+    """The French candidates that best name the entity, with their score, best first."""
+    scored: list[tuple[float, Candidate]] = []
+    word_lists = english_word_lists(english_names, expansions)
+    for candidate in pool:
+        value = max((score(words, candidate) for words in word_lists), default=-1.0)
+        if candidate.acronym and candidate.acronym in acronyms:
+            value = max(value, 0.0) + 3.0
+        if value > 0:
+            scored.append((value, candidate))
+    if not scored:
+        return []
+    top = max(v for v, _ in scored)
+    seen: set[str] = set()
+    best = []
+    for value, candidate in scored:
+        if value == top and candidate.text not in seen:
+            seen.add(candidate.text)
+            best.append((value, candidate))
+    return best

@@ -1,0 +1,295 @@
+"""Run read-only SPARQL against the built store or an rdflib graph, and format the answers.
+
+Queries see the union of the named graphs as their default graph, so they need
+no ``GRAPH`` clause, and may use the project's prefixes (``kgo:``, ``kgd:``,
+``org:``, ``schema:``, ``skos:``, ``prov:``...) without declaring them.
+SPARQL Update is refused: the store is opened read-only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node
+
+from kg.build import PREFIXES, compact_iri, union_graph
+from kg.errors import QueryError
+
+Cell = Node | None
+
+#: First keywords of the SPARQL Update operations.
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+
+#: Suffixes of files that hold a query.
+QUERY_SUFFIXES = (".rq", ".sparql")
+
+READ_ONLY_MESSAGE = "SPARQL Update is not allowed: the store is read-only"
+LONGEST_PARSER_MESSAGE = 300
+
+
+@dataclass
+class QueryResult:
+    """What a query answered, as RDF terms and as plain strings.
+
+    ``kind`` is SELECT, ASK or CONSTRUCT (DESCRIBE answers like CONSTRUCT,
+    with the variables subject, predicate, object).  ``rows`` holds the
+    values as strings (IRIs, lexical forms of literals; None where unbound),
+    ``terms`` the same cells as rdflib terms, ``boolean`` the answer of an
+    ASK.  ``raw`` is the engine's own result object; it has been read
+    through already.
+    """
+
+    kind: str
+    variables: list[str]
+    rows: list[tuple[str | None, ...]]
+    raw: Any = None
+    terms: list[tuple[Cell, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+
+
+# ------------------------------------------------------------- the query text
+
+
+def load_query_text(arg: str) -> str:
+    """The text of a query file when ``arg`` names one, else ``arg`` itself as SPARQL."""
+    path = Path(arg)
+    if is_existing_file(path):
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise QueryError(f"cannot read the query file: {error}", path) from error
+    if looks_like_file_name(arg):
+        raise QueryError("no such query file", path)
+    return arg
+
+
+def is_existing_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a long query is not a valid file name
+        return False
+
+
+def looks_like_file_name(arg: str) -> bool:
+    return arg.strip().lower().endswith(QUERY_SUFFIXES) and not re.search(r"[\s{}]", arg.strip())
+
+
+def first_keyword(sparql: str) -> str:
+    """The first keyword after the PREFIX and BASE declarations, in upper case."""
+    text = re.sub(r"<[^<>\s]*>", " ", sparql)  # IRIs first: they may contain '#'
+    text = re.sub(r"#[^\n]*", " ", text)
+    tokens = re.findall(r"[^\s{}()]+", text)
+    position = 0
+    while position < len(tokens) and tokens[position].upper() in ("PREFIX", "BASE"):
+        position += 2 if tokens[position].upper() == "PREFIX" else 1
+    return tokens[position].upper() if position < len(tokens) else ""
+
+
+def refuse_update(sparql: str) -> None:
+    if first_keyword(sparql) in UPDATE_KEYWORDS:
+        raise QueryError(READ_ONLY_MESSAGE)
+
+
+def one_line(message: str) -> str:
+    text = re.sub(r"\s+", " ", message).strip()
+    return text if len(text) <= LONGEST_PARSER_MESSAGE else text[: LONGEST_PARSER_MESSAGE - 1] + "…"
+
+
+# ----------------------------------------------------------------- running
+
+
+def run_query(target: Any, sparql: str) -> QueryResult:
+    """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query.
+
+    ``target`` is what :func:`kg.store.open_store` returns, a
+    :class:`pyoxigraph.Store`, or an rdflib Graph or Dataset.
+    """
+    if not sparql.strip():
+        raise QueryError("the query is empty")
+    refuse_update(sparql)
+    oxigraph = target if isinstance(target, ox.Store) else getattr(target, "oxigraph", None)
+    if isinstance(oxigraph, ox.Store):
+        return run_on_oxigraph(oxigraph, sparql)
+    if isinstance(target, Graph):
+        return run_on_rdflib(target, sparql)
+    raise TypeError(f"cannot run SPARQL on {type(target).__name__}")
+
+
+def run_on_oxigraph(store: ox.Store, sparql: str) -> QueryResult:
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    try:
+        raw = store.query(sparql, use_default_graph_as_union=True, prefixes=prefixes)
+    except SyntaxError as error:
+        raise QueryError(oxigraph_syntax_message(str(error))) from error
+    except OSError as error:
+        raise QueryError(f"cannot read the store: {error}") from error
+    if isinstance(raw, ox.QueryBoolean):
+        return boolean_result(bool(raw), raw)
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        terms = [tuple(from_ox(solution[name]) for name in variables) for solution in raw]
+        return table_result("SELECT", variables, terms, raw)
+    triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in raw]
+    return graph_result(triples, raw)
+
+
+def oxigraph_syntax_message(message: str) -> str:
+    """Oxigraph's "error at 1:27: expected ..." as "SPARQL syntax error at line 1, column 27: expected ..." """
+    match = re.match(r"error at (\d+):(\d+)(?:-\d+:\d+)?: (.*)", message, re.DOTALL)
+    if match:
+        line, column, detail = match.groups()
+        detail = re.split(r",? \[", detail, maxsplit=1)[0]  # drop the lists of character classes
+        if "Prefix not found" in detail:
+            detail = "unknown prefix: declare it with PREFIX"
+        return one_line(f"SPARQL syntax error at line {line}, column {column}: {detail}")
+    return one_line(f"SPARQL syntax error: {message}")
+
+
+def from_ox(term: Any) -> Cell:
+    """An Oxigraph term as an rdflib term."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return Literal(str(term))  # a quoted triple: shown as text
+
+
+def run_on_rdflib(graph: Graph, sparql: str) -> QueryResult:
+    if isinstance(graph, Dataset) and not graph.default_union:
+        graph = union_graph(graph)
+    try:
+        prepared = prepareQuery(sparql, initNs=dict(PREFIXES))
+    except ParseException as error:
+        raise QueryError(one_line(f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}")) from error
+    except Exception as error:  # rdflib reports an unknown prefix as a bare Exception
+        raise QueryError(one_line(f"SPARQL syntax error: {error}")) from error
+    raw = graph.query(prepared)
+    if raw.type == "ASK":
+        return boolean_result(bool(raw.askAnswer), raw)
+    if raw.type == "SELECT":
+        variables = [str(v) for v in raw.vars or []]
+        terms = [tuple(row.get(name) for name in variables) for row in raw]
+        return table_result("SELECT", variables, terms, raw)
+    return graph_result(list(raw.graph), raw)
+
+
+def boolean_result(answer: bool, raw: Any) -> QueryResult:
+    return QueryResult(kind="ASK", variables=[], rows=[], raw=raw, boolean=answer)
+
+
+def table_result(kind: str, variables: list[str], terms: list[tuple[Cell, ...]], raw: Any) -> QueryResult:
+    rows = [tuple(as_text(cell) for cell in row) for row in terms]
+    return QueryResult(kind=kind, variables=variables, rows=rows, raw=raw, terms=terms)
+
+
+def graph_result(triples: Iterable[tuple[Cell, Cell, Cell]], raw: Any) -> QueryResult:
+    ordered = sorted(set(triples), key=lambda triple: tuple(cell.n3() for cell in triple))
+    return table_result("CONSTRUCT", ["subject", "predicate", "object"], ordered, raw)
+
+
+def as_text(cell: Cell) -> str | None:
+    if cell is None:
+        return None
+    if isinstance(cell, BNode):
+        return f"_:{cell}"
+    return str(cell)
+
+
+# -------------------------------------------------------------- formatting
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """The result as an aligned text table, SPARQL CSV, or SPARQL 1.1 Query Results JSON."""
+    formatter = FORMATTERS.get(fmt)
+    if formatter is None:
+        raise QueryError(f"unknown format {fmt!r}: use one of {', '.join(FORMATTERS)}")
+    return formatter(result)
+
+
+def format_table(result: QueryResult) -> str:
+    if result.kind == "ASK":
+        return "true" if result.boolean else "false"
+    header = list(result.variables)
+    body = [[table_cell(cell) for cell in row] for row in result.terms]
+    widths = [max([len(name)] + [len(row[i]) for row in body]) for i, name in enumerate(header)]
+    lines = [join_cells(header, widths), "  ".join("-" * w for w in widths)]
+    lines += [join_cells(row, widths) for row in body]
+    count = len(body)
+    lines.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(lines)
+
+
+def join_cells(cells: list[str], widths: list[int]) -> str:
+    return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+
+
+def table_cell(cell: Cell) -> str:
+    """IRIs in short with the project's prefixes; literals as their text."""
+    if cell is None:
+        return ""
+    if isinstance(cell, URIRef):
+        return compact_iri(str(cell))
+    return as_text(cell) or ""
+
+
+def format_csv(result: QueryResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if result.kind == "ASK":
+        writer.writerows([["boolean"], ["true" if result.boolean else "false"]])
+    else:
+        writer.writerow(result.variables)
+        writer.writerows([["" if value is None else value for value in row] for row in result.rows])
+    return buffer.getvalue()
+
+
+def format_json(result: QueryResult) -> str:
+    if result.kind == "ASK":
+        document: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        bindings = [
+            {name: json_term(cell) for name, cell in zip(result.variables, row) if cell is not None}
+            for row in result.terms
+        ]
+        document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def json_term(cell: Node) -> dict[str, str]:
+    """One RDF term in the SPARQL 1.1 Query Results JSON form."""
+    if isinstance(cell, URIRef):
+        return {"type": "uri", "value": str(cell)}
+    if isinstance(cell, BNode):
+        return {"type": "bnode", "value": str(cell)}
+    term: dict[str, str] = {"type": "literal", "value": str(cell)}
+    if isinstance(cell, Literal) and cell.language:
+        term["xml:lang"] = cell.language
+    elif isinstance(cell, Literal) and cell.datatype and cell.datatype != XSD.string:
+        term["datatype"] = str(cell.datatype)
+    return term
+
+
+FORMATTERS: dict[str, Callable[[QueryResult], str]] = {
+    "table": format_table,
+    "csv": format_csv,
+    "json": format_json,
+}

@@ -1,0 +1,123 @@
+"""Writing graph.ttl, graph.trig and the Oxigraph store, and opening the store again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from corpus_fixtures import RS, SOURCE_0, sample_corpus
+from rdflib import RDF, Dataset, Graph, URIRef
+
+from kg.build import ENTITIES_GRAPH, build_dataset, entity_iri, posting_iri, union_graph
+from kg.config import GRAPH_TRIG, GRAPH_TTL, KGO, SCHEMA, STORE_DIRNAME
+from kg.errors import StoreError
+from kg.store import open_store, write_outputs
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+TESTS_DIR = Path(__file__).resolve().parent
+
+BUILD_IN_SUBPROCESS = """
+import sys
+from pathlib import Path
+from corpus_fixtures import sample_corpus
+from kg.build import build_dataset
+from kg.store import write_outputs
+write_outputs(build_dataset(sample_corpus()), Path(sys.argv[1]))
+"""
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    write_outputs(build_dataset(sample_corpus()), out)
+    return out
+
+
+def build_in_subprocess(out: Path, hash_seed: str) -> None:
+    env = dict(os.environ, PYTHONHASHSEED=hash_seed, PYTHONPATH=os.pathsep.join([str(PROJECT_DIR), str(TESTS_DIR)]))
+    subprocess.run([sys.executable, "-c", BUILD_IN_SUBPROCESS, str(out)], check=True, env=env, cwd=PROJECT_DIR)
+
+
+def test_store_write_outputs_returns_the_three_outputs(out_dir: Path):
+    assert (out_dir / GRAPH_TTL).is_file()
+    assert (out_dir / GRAPH_TRIG).is_file()
+    assert (out_dir / STORE_DIRNAME).is_dir()
+    assert not [p.name for p in out_dir.iterdir() if p.name.startswith(".")]  # no temporary left behind
+
+
+def test_store_turtle_holds_the_union_of_the_graphs(out_dir: Path):
+    graph = Graph().parse(out_dir / GRAPH_TTL, format="turtle")
+    assert len(graph) == len(union_graph(build_dataset(sample_corpus())))
+    assert (posting_iri("240696"), RDF.type, SCHEMA.JobPosting) in graph
+
+
+def test_store_turtle_binds_the_project_prefixes(out_dir: Path):
+    text = (out_dir / GRAPH_TTL).read_text(encoding="utf-8")
+    for prefix in ("kgo", "org", "schema", "skos", "prov", "rdfs", "xsd"):
+        assert f"@prefix {prefix}: " in text
+
+
+def test_store_trig_has_a_named_graph_per_notice(out_dir: Path):
+    ds = Dataset()
+    ds.parse(out_dir / GRAPH_TRIG, format="trig")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        names = {g.identifier for g in ds.contexts() if len(g)}
+    assert names == {ENTITIES_GRAPH, posting_iri("240696"), posting_iri("240700")}
+    notice = ds.graph(posting_iri("240696"))
+    assert notice.value(posting_iri("240696"), KGO.sourceFile).toPython() == SOURCE_0
+
+
+def test_store_turtle_is_byte_identical_across_builds(tmp_path: Path):
+    write_outputs(build_dataset(sample_corpus()), tmp_path / "a")
+    write_outputs(build_dataset(sample_corpus()), tmp_path / "b")
+    for name in (GRAPH_TTL, GRAPH_TRIG):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_store_turtle_is_byte_identical_across_processes(tmp_path: Path):
+    build_in_subprocess(tmp_path / "a", hash_seed="1")
+    build_in_subprocess(tmp_path / "b", hash_seed="2")
+    for name in (GRAPH_TTL, GRAPH_TRIG):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_store_rebuild_replaces_the_store(tmp_path: Path):
+    write_outputs(build_dataset(sample_corpus()), tmp_path)
+    corpus = sample_corpus()
+    corpus.postings = corpus.postings[:1]
+    write_outputs(build_dataset(corpus), tmp_path)
+    store = open_store(tmp_path)
+    assert list(store.notice_graphs()) == [ENTITIES_GRAPH, posting_iri("240696")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [GRAPH_TRIG, GRAPH_TTL, STORE_DIRNAME]
+
+
+def test_store_opens_and_answers_sparql(out_dir: Path):
+    store = open_store(out_dir)
+    rows = list(store.query("SELECT ?label WHERE { ?s a kgo:Section ; skos:prefLabel ?label FILTER(lang(?label) = 'fr') }"))
+    assert [str(r[0]) for r in rows] == ["Section Résilience"]
+    assert store.quad_count() == len(list(build_dataset(sample_corpus()).quads((None, None, None, None))))
+
+
+def test_store_default_graph_is_the_union(out_dir: Path):
+    store = open_store(out_dir / STORE_DIRNAME)  # the store folder itself is accepted too
+    assert (entity_iri(RS), RDF.type, KGO.Section) in store
+    assert (posting_iri("240696"), KGO.advertises, None) in store
+
+
+def test_store_is_read_only(out_dir: Path):
+    store = open_store(out_dir)
+    with pytest.raises(RuntimeError, match="read-write"):
+        store.add((URIRef("urn:x:a"), URIRef("urn:x:b"), URIRef("urn:x:c")))
+
+
+def test_store_missing_store_names_the_path(tmp_path: Path):
+    with pytest.raises(StoreError) as caught:
+        open_store(tmp_path)
+    message = str(caught.value)
+    assert str(tmp_path / STORE_DIRNAME) in message
+    assert "natokg build" in message
