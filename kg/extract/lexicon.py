@@ -102,8 +102,13 @@ GENERIC_MODIFIERS: frozenset[str] = frozenset(
     {"allied", "partner", "national", "other", "relevant", "various", "all", "each", "any",
      "senior", "appropriate", "associated", "subordinate", "international", "respective",
      "several", "many", "some", "such", "these", "those", "their", "its", "our", "your",
-     "his", "her", "co-located", "new", "similar", "a", "an",
-     "organisational", "organizational", "divisional", "directorate", "sectional", "division", "section"}
+     "his", "her", "co-located", "new", "similar", "a", "an"}
+)
+
+#: Words that say which kind of unit, not which unit: generic when nothing else names it
+#: ("Organisational, Divisional and Directorate objectives"), fine inside a name ("Divisional Support Section").
+UNIT_ADJECTIVES: frozenset[str] = frozenset(
+    {"organisational", "organizational", "divisional", "directorate", "sectional", "division", "section"}
 )
 
 #: Words that open a sentence as a verb (imperatives of job descriptions), never a name.

@@ -24,6 +24,7 @@ from kg.extract.lexicon import (
     GENERIC_MODIFIERS,
     IMPERATIVE_VERBS,
     ROLE_WORDS,
+    UNIT_ADJECTIVES,
     fold,
 )
 
@@ -166,7 +167,7 @@ def _is_generic(words: list[str], previous: Token | None) -> bool:
     if folded and folded[0] in STRONG_GENERIC:
         return True
     modifiers = folded[:-1]
-    return all(w in GENERIC_MODIFIERS or w in ("and", ",", "&") for w in modifiers)
+    return all(w in GENERIC_MODIFIERS or w in UNIT_ADJECTIVES or w in ("and", ",", "&") for w in modifiers)
 
 
 def _trim_start(doc: Doc, start: int, head: int, sentence_start: int) -> int:
