@@ -61,6 +61,7 @@ class OrgMentionFinder:
         for match_id, start, end in self.known(doc):
             found.append(OrgMention(start, end, doc[start:end].text, doc.vocab.strings[match_id]))
         taken = {i for m in found for i in range(m.start, m.end)}
+        taken |= {i for ent in doc.ents if ent.label_ == "ROLE" for i in range(ent.start, ent.end)}  # "the DASG"
         for sentence in doc.sents:
             found.extend(acronym_mentions(doc, taken, sentence.start, sentence.end))
         found = _without_overlaps(found)

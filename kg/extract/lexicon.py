@@ -157,8 +157,8 @@ ROLE_UNIT_TYPES: dict[str, tuple[str, ...]] = {
     "Assistant Secretary General": ("Division", "Office"),
     "Deputy Secretary General": ("Organization",),
     "Secretary General": ("Organization",),
-    "Deputy Director": ("Directorate", "Division", "Office"),
-    "Director": ("Directorate", "Division", "Office"),
+    "Deputy Director": ("Directorate", "Office"),
+    "Director": ("Directorate", "Office"),
     "Executive Officer": ("Division", "Office"),
     "Head": ("Section", "Office", "Group", "Directorate", "Division"),
 }

@@ -80,6 +80,15 @@ def _following_acronym(doc: Doc, after: int) -> str | None:
     return None
 
 
+def _is_role_word(token: Token) -> bool:
+    """Whether a word names a role, not a unit: inside a role phrase the pipeline marked
+    ("Head", "Executive Officer"), or, on a Doc without role marks, a role word.
+    A role word outside any role phrase may open a name ("Executive Management Division")."""
+    if token.doc.has_annotation("ENT_IOB"):
+        return token.ent_type_ == "ROLE"
+    return fold(token.text) in ROLE_WORDS
+
+
 def _grow_left(doc: Doc, head: int, floor: int) -> tuple[int, str | None, tuple[int, int] | None]:
     """Start token of the name ending at ``head``, its embedded acronym, and the owner span of "X's"."""
     start, acronym, j = head, None, head - 1
@@ -93,7 +102,7 @@ def _grow_left(doc: Doc, head: int, floor: int) -> tuple[int, str | None, tuple[
             continue
         if token.text in ("'s", "’s", "'", "’"):
             return start, acronym, _owner_span(doc, j, floor)
-        if is_capword(token) and fold(token.text) not in ROLE_WORDS and fold(token.text) not in DETERMINERS:
+        if is_capword(token) and not _is_role_word(token) and fold(token.text) not in DETERMINERS:
             start, j = j, j - 1
             continue
         if _joins_name_words(doc, j, floor) and start == j + 1:
@@ -109,7 +118,7 @@ def _joins_name_words(doc: Doc, j: int, floor: int) -> bool:
     A comma joins only title-case words: after an acronym ("the IS, IMS") it separates names.
     """
     token, left = doc[j], doc[j - 1] if j - 1 >= floor else None
-    if left is None or not is_capword(left) or fold(left.text) in ROLE_WORDS | DETERMINERS:
+    if left is None or not is_capword(left) or _is_role_word(left) or fold(left.text) in DETERMINERS:
         return False
     if left.lower_ in EN_HEADS and token.lower_ in ("and", "&", ","):
         return False  # "the Council and Defence Policy Planning Committee": a name ends at its head
@@ -143,7 +152,8 @@ def _grow_right(doc: Doc, head: int, ceiling: int) -> int:
         if is_capword(doc[j]):
             end = j = j + 1
             continue
-        if doc[j].lower_ in ("and", "&", "in", "of", "-") and j + 1 < ceiling and is_capword(doc[j + 1]):
+        if doc[j].lower_ in ("and", "&", "in", "of", "-") and j + 1 < ceiling and is_capword(doc[j + 1]) \
+                and not looks_like_acronym(doc[j + 1].text):  # "the Office of Security and NATO": another name
             j += 1
             continue
         break
@@ -220,7 +230,7 @@ def head_mentions(doc: Doc, head: int, sentence_start: int, sentence_end: int) -
         return []
     name = _name_text(doc, start, end)
     qualifier = _qualifier(doc, start, head)
-    if acronym is None and head == start + 1 and looks_like_acronym(doc[start].text):
+    if acronym is None and head == start + 1 and end == head + 1 and looks_like_acronym(doc[start].text):
         acronym = doc[start].text  # "DPP Division", "OPS Division": the acronym names the unit
     return [OrgMention(start, end, name, EN_HEADS[lower], acronym, owner, qualifier,
                        generic=_is_generic(words, previous))]

@@ -248,8 +248,10 @@ class NoticeReader:
                 if target:
                     self.ids[key] = target
                     self.order.append(target)
-        self.relations = [self._resolved_relation(r) for r in self.relations]
-        self.relations = [r for r in self.relations if not r.object.startswith("anaphor:")]
+        resolved, self.relations = self.relations, []
+        for relation in map(self._resolved_relation, resolved):
+            if not relation.object.startswith("anaphor:"):
+                self._relate(relation.subject, relation.predicate, relation.object, relation.evidence)
 
     def _anaphor_target(self, mention: OrgMention, home: str | None, last: dict[str, str]) -> str | None:
         if mention.type == "Division":

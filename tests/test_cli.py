@@ -1,0 +1,117 @@
+"""The natokg command, run as a user runs it: exit codes and what it prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SEEDS
+from kg.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_cli_build_prints_summary_and_writes_outputs(tmp_path: Path) -> None:
+    result = run("build", str(SEEDS), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "notices built" in result.output and "entities: Section" in result.output
+    assert (tmp_path / "graph.ttl").is_file() and (tmp_path / "store").is_dir()
+
+
+def test_cli_build_missing_source_is_one_line_error(tmp_path: Path) -> None:
+    result = run("build", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "no such file or directory" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_validate_seeds_conforms(seeds_out: Path) -> None:
+    result = run("validate", "--store", str(seeds_out))
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output
+
+
+BROKEN = """
+@prefix schema: <https://schema.org/> .
+@prefix kgo: <https://w3id.org/natokg/ontology#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+<https://w3id.org/natokg/id/notice/1> a schema:JobPosting ;
+    kgo:sourceFile "a.txt", "b.txt" ;
+    kgo:advertises <https://w3id.org/natokg/id/post/1> .
+<https://w3id.org/natokg/id/post/1> a org:Post .
+"""
+
+
+def test_cli_validate_broken_graph_fails_readably(tmp_path: Path) -> None:
+    graph = tmp_path / "broken.ttl"
+    graph.write_text(BROKEN)
+    result = run("validate", "--graph", str(graph))
+    assert result.exit_code == 1
+    assert "sourceFile" in result.output
+    assert "does not conform" in result.output
+
+
+@pytest.mark.parametrize("content", [None, "this is not turtle {"])
+def test_cli_validate_bad_input_exits_2(tmp_path: Path, content: str | None) -> None:
+    graph = tmp_path / "graph.ttl"
+    if content is not None:
+        graph.write_text(content)
+    result = run("validate", "--graph", str(graph))
+    assert result.exit_code == 2
+    assert str(graph) in result.output.replace("\n", "")
+
+
+def test_cli_validate_without_store_exits_2(tmp_path: Path) -> None:
+    result = run("validate", "--store", str(tmp_path))
+    assert result.exit_code == 2
+    assert "natokg build" in result.output
+
+
+SECTIONS = "SELECT ?label WHERE { ?s a kgo:Section ; skos:prefLabel ?label FILTER(lang(?label) = 'en') } ORDER BY ?label"
+
+
+def test_cli_query_table(seeds_out: Path) -> None:
+    result = run("query", SECTIONS, "--store", str(seeds_out))
+    assert result.exit_code == 0, result.output
+    assert "Resilience Section" in result.output and "(5 rows)" in result.output
+
+
+def test_cli_query_csv_and_json(seeds_out: Path) -> None:
+    as_csv = run("query", SECTIONS, "--store", str(seeds_out), "--format", "csv")
+    rows = list(csv.reader(io.StringIO(as_csv.output)))
+    assert rows[0] == ["label"] and ["Divisional Support Section"] in rows
+    as_json = json.loads(run("query", SECTIONS, "--store", str(seeds_out), "--format", "json").output)
+    labels = [b["label"]["value"] for b in as_json["results"]["bindings"]]
+    assert "Defence Planning Section" in labels
+
+
+def test_cli_query_rq_file(seeds_out: Path) -> None:
+    result = run("query", "queries/reporting-lines.rq", "--store", str(seeds_out))
+    assert result.exit_code == 0, result.output
+    assert "Head, Resilience Section" in result.output
+
+
+@pytest.mark.parametrize(
+    "sparql, expected",
+    [("SELECT ?s WHERE { ?s ?p }", "line"), ("DROP ALL", "read-only"), ("INSERT DATA { <a:b> <a:c> <a:d> }", "read-only")],
+)
+def test_cli_query_refuses_bad_queries(seeds_out: Path, sparql: str, expected: str) -> None:
+    result = run("query", sparql, "--store", str(seeds_out))
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_query_unknown_format(seeds_out: Path) -> None:
+    result = run("query", SECTIONS, "--store", str(seeds_out), "--format", "xml")
+    assert result.exit_code == 2
+    assert "table, csv, json" in result.output
