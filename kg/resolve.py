@@ -104,8 +104,9 @@ def _merge(view: LocalView) -> UnionFind:
     while changed:
         changed = False
         seen: dict[tuple, Node] = {}
+        acronyms = _cluster_acronyms(groups, typed)
         for node, entity in typed:
-            for key in _merge_keys(view, groups, node, entity):
+            for key in _merge_keys(view, groups, node, entity, acronyms):
                 if key in seen:
                     changed |= groups.union(seen[key], node)
                 else:
@@ -131,12 +132,26 @@ def _scope(view: LocalView, groups: UnionFind, node: Node, entity: LocalEntity) 
     return None
 
 
-def _merge_keys(view: LocalView, groups: UnionFind, node: Node, entity: LocalEntity) -> list[tuple]:
+def _cluster_acronyms(groups: UnionFind, typed: list[tuple[Node, LocalEntity]]) -> dict[Node, set[str]]:
+    """The acronyms each group of merged entities is known by."""
+    found: dict[Node, set[str]] = defaultdict(set)
+    for node, entity in typed:
+        found[groups.find(node)].update(strip_plural(a) for a in entity.acronyms)
+    return found
+
+
+def _merge_keys(view: LocalView, groups: UnionFind, node: Node, entity: LocalEntity,
+                acronyms: dict[Node, set[str]] | None = None) -> list[tuple]:
     if entity.reference_key:
         return [("ref", entity.reference_key)]
     scope = _scope(view, groups, node, entity)
     keys: list[tuple] = [("acronym", scope, strip_plural(a)) for a in entity.acronyms]
     keys += [("name", scope, name_key(n)) for n in entity.names.get("en", []) if name_key(n)]
+    scope_acronyms = (acronyms or {}).get(scope, set()) if scope is not None else set()
+    for name in entity.names.get("en", []):
+        first, _, rest = name.partition(" ")
+        if rest and strip_plural(first) in scope_acronyms and name_key(rest):
+            keys.append(("name", scope, name_key(rest)))  # "PASP Multilateral Organizations Section" in PASP
     if not entity.names.get("en"):
         keys += [("name-fr", scope, name_key(n)) for n in entity.names.get("fr", []) if name_key(n)]
     return keys
