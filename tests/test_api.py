@@ -31,6 +31,6 @@ def test_api_import_is_cheap() -> None:
 
 
 def test_api_build_returns_dataset_with_a_graph_per_notice() -> None:
-    dataset = kg.build([SEEDS])
+    dataset = kg.build_graph([SEEDS])
     notice_graphs = [g for g in dataset.graphs() if "/notice/" in str(g.identifier)]
     assert len(notice_graphs) == 5
