@@ -100,7 +100,7 @@ FR_NAME_CONNECTORS: frozenset[str] = frozenset(
 #: Leading words that make a phrase a class of bodies, not a named one.
 GENERIC_MODIFIERS: frozenset[str] = frozenset(
     {"allied", "partner", "national", "other", "relevant", "various", "all", "each", "any",
-     "senior", "appropriate", "associated", "subordinate", "international", "respective",
+     "senior", "appropriate", "associated", "subordinate", "respective",
      "several", "many", "some", "such", "these", "those", "their", "its", "our", "your",
      "his", "her", "co-located", "new", "similar", "a", "an"}
 )

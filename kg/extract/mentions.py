@@ -29,7 +29,7 @@ from kg.extract.lexicon import (
 )
 
 #: Leading words that make the whole phrase generic whatever follows ("national authorities").
-STRONG_GENERIC = GENERIC_MODIFIERS - {"allied", "partner", "international", "senior"}
+STRONG_GENERIC = GENERIC_MODIFIERS - {"allied", "partner", "senior"}
 
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "their", "our", "his", "her", "these", "those"})
 
@@ -123,8 +123,20 @@ def _joins_name_words(doc: Doc, j: int, floor: int) -> bool:
     if left.lower_ in EN_HEADS and token.lower_ in ("and", "&", ","):
         return False  # "the Council and Defence Policy Planning Committee": a name ends at its head
     if token.text == ",":
-        return left.is_title and doc[j + 1].is_title
+        return left.is_title and doc[j + 1].is_title and _and_follows(doc, j + 1)
     return token.lower_ in ("and", "&", "-")
+
+
+def _and_follows(doc: Doc, start: int) -> bool:
+    """Whether the capitalised run from ``start`` holds an "and": a comma joins the
+    words of one name only in a list closed by "and" ("Innovation, Hybrid and Cyber"),
+    not a role and a unit ("Senior Policy Adviser, Multilateral Organizations Section")."""
+    for token in doc[start:]:
+        if token.lower_ in ("and", "&"):
+            return True
+        if not (is_capword(token) or token.text == ","):
+            return False
+    return False
 
 
 def _owner_span(doc: Doc, apostrophe: int, floor: int) -> tuple[int, int] | None:
@@ -152,6 +164,9 @@ def _grow_right(doc: Doc, head: int, ceiling: int) -> int:
         if is_capword(doc[j]):
             end = j = j + 1
             continue
+        if doc[j].text == "-" and end == j and j + 1 < ceiling and doc[j + 1].is_alpha:
+            end = j = j + 2  # "Co-operation"
+            continue
         if doc[j].lower_ in ("and", "&", "in", "of", "-") and j + 1 < ceiling and is_capword(doc[j + 1]) \
                 and not looks_like_acronym(doc[j + 1].text):  # "the Office of Security and NATO": another name
             j += 1
@@ -165,9 +180,12 @@ def _is_attributive(doc: Doc, after: int, ceiling: int) -> bool:
     if after >= ceiling:
         return False
     word = doc[after]
-    if not word.is_alpha or not word.is_lower or word.lower_ in FOLLOWERS:
+    if not word.is_alpha or not word.is_lower or word.lower_ in FOLLOWERS or word.lower_.endswith("ly"):
         return False
-    return not (word.lower_.endswith("s") and not word.lower_.endswith("ss"))
+    lower = word.lower_
+    if lower.endswith("ly") or (len(lower) > 4 and lower.endswith("ed") and not lower.endswith("eed")):
+        return False  # an adverb or a verb: "the Committee weekly", "the Division approved"
+    return not (lower.endswith("s") and not lower.endswith("ss"))
 
 
 def _is_generic(words: list[str], previous: Token | None) -> bool:
@@ -177,6 +195,8 @@ def _is_generic(words: list[str], previous: Token | None) -> bool:
     if folded and folded[0] in STRONG_GENERIC:
         return True
     modifiers = folded[:-1]
+    if modifiers == ["international"] and folded[-1] in ("organisation", "organization"):
+        return True  # "experience in an International Organisation": a kind of body
     return all(w in GENERIC_MODIFIERS or w in UNIT_ADJECTIVES or w in ("and", ",", "&") for w in modifiers)
 
 
@@ -219,14 +239,14 @@ def head_mentions(doc: Doc, head: int, sentence_start: int, sentence_end: int) -
         following = _following_acronym(doc, end + 1)
     if following and (acronym is None) and matches_long_form(following, _name_text(doc, start, end)):
         acronym = following
-    after = end + 3 if following else end
+    after = end if not following else sentence_end  # "Committee (PPC) weekly": the bracket ends the name
     words = [t.text for t in doc[start:end] if t.text not in ("(", ")")]
     previous = doc[start - 1] if start > sentence_start else None
     if start == head and end == head + 1:
         is_anaphor = previous is not None and previous.lower_ in ("the",) and owner is None
         return [OrgMention(start, end, token.text, EN_HEADS[lower], acronym, owner, None,
                            generic=not is_anaphor, anaphor=is_anaphor)]
-    if _is_attributive(doc, after, sentence_end) and owner is None:
+    if _is_attributive(doc, after, sentence_end) and owner is None and not following and acronym is None:
         return []
     name = _name_text(doc, start, end)
     qualifier = _qualifier(doc, start, head)

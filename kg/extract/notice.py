@@ -158,9 +158,12 @@ class NoticeReader:
             core = core[len(mention.qualifier) + 1:]
         entity = self.table.add(mention.type or "", mention.name, mention.acronym, surface=span.text,
                                 evidence=evidence, key=name_key(core))
+        names = entity.names.setdefault("en", [])
+        if core != mention.name and core not in names:
+            names.append(core)  # "Resilience Section" for "DPP Resilience Section"
         surface = span.text.strip()
-        if surface != mention.name and surface not in entity.names.setdefault("en", []) and "(" in surface:
-            entity.names["en"].append(surface)
+        if surface != mention.name and surface not in names and "(" in surface:
+            names.append(surface)
         return entity.id
 
     def _acronym_mentions(self, docs: list[ReadDoc], non_org: set[str]) -> None:
@@ -201,7 +204,8 @@ class NoticeReader:
                 parent = self.table.add(body.type, None, mention.qualifier) if body else None
             if parent is not None:
                 parent.evidence.append((mention.qualifier, evidence))
-                parent_id = parent.id
+                if parent.type != "Organization":  # "NATO Security Committee": NATO is part of the name
+                    parent_id = parent.id
         if mention.owner:
             parent_id = self._owner_id(index, read, mention.owner) or parent_id
         if parent_id and parent_id != entity_id and parent_id not in self.banner_ids:
@@ -337,8 +341,8 @@ class NoticeReader:
 
     def _reporting(self, sentences: list[MaskedSentence]) -> list[ReportingLine]:
         for sentence in sentences:
-            if sentence.section != "interrelationships" and "report" not in sentence.text.lower():
-                continue
+            if not relations.is_post_sentence(sentence) or sentence.section == "title":
+                continue  # "the Human Security Unit, which reports to the DASG" is not the post's line
             phrases = relations.reporting_phrases(sentence)
             if phrases:
                 return [self._reporting_line(p, sentence) for p in phrases]
@@ -540,6 +544,8 @@ def _mask(sent: Span, starts: dict[int, OrgMention], ids: dict[tuple[int, int], 
         mention = starts.get(i)
         if mention is not None and (index, i) in ids:
             end = min(mention.end, sent.end)
+            if end + 2 < sent.end and doc[end].text == "(" and doc[end + 2].text == ")" and doc[end + 1].text.isupper():
+                end += 3  # "{e4} (OPD)": the acronym belongs to the name
             parts.append("{" + ids[(index, i)] + "}" + doc[end - 1].whitespace_)
             i = end
             continue

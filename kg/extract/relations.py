@@ -50,7 +50,10 @@ _REPORTS = re.compile(r"\breport(?:s|ing)?\s+(?:directly\s+)?to\s+", re.I)
 _THROUGH = re.compile(
     r"\bthrough\s+(?:them|him|her|him/her|her/him|whom|this\s+person|the\s+latter)\s*,?\s*(?:to\s+)?", re.I
 )
-_ROLES = re.compile(r"(?:the\s+)?((?:\[[A-Za-z ]+\])(?:\s*(?:/|and|or|and/or)\s*\[[A-Za-z ]+\])*)")
+_ROLES = re.compile(
+    r"(?:the\s+)?(?:[A-Z][a-z]+\s+){0,2}"  # "the Branch [Head]", "the Assistant [Director]"
+    r"((?:\[[A-Za-z ]+\])(?:\s*(?:/|and|or|and/or)\s*\[[A-Za-z ]+\])*)"
+)
 _UNIT_AFTER_ROLE = re.compile(
     r"(?:\s*,\s*|\s+of\s+|\s+for\s+|\s+in\s+|\s+)(?:the\s+)?"
     r"(?:\{(?P<id>e\d+)\}|(?P<words>(?:[A-Z][\w'-]*)(?:\s+(?:and\s+|&\s+|of\s+)?[A-Z][\w'-]*)*))"
