@@ -48,7 +48,7 @@ class SuperiorPhrase:
 
 _REPORTS = re.compile(r"\breport(?:s|ing)?\s+(?:directly\s+)?to\s+", re.I)
 _THROUGH = re.compile(
-    r"\bthrough\s+(?:them|him|her|him/her|her/him|whom|this\s+person|the\s+latter)\s*,?\s*(?:to\s+)?", re.I
+    r"\bthrough\s+(?:him/her|her/him|them|him|her|whom|this\s+person|the\s+latter)\s*,?\s*(?:to\s+)?", re.I
 )
 _ROLES = re.compile(
     r"(?:the\s+)?(?:[A-Z][a-z]+\s+){0,2}"  # "the Branch [Head]", "the Assistant [Director]"
