@@ -36,6 +36,8 @@ NAME_SECTIONS = ("description", "summary", "qualifications", "accountabilities",
 #: Sections whose sentences state relations.
 RELATION_SECTIONS = ("title", "description", "summary", "accountabilities", "interrelationships")
 UNIT_TYPES = ("Division", "Directorate", "Section", "Office", "Group")
+#: How large each kind of unit is, to read containment from a reporting line.
+UNIT_RANK = {"Group": 0, "Section": 1, "Directorate": 2, "Division": 3}
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _REPORT_COUNT = re.compile(r"\b(in)?direct\s+reports?\s*:?\s*(\d+|n/?a|none|nil|-)", re.I)
 _TITLE_HEAD = re.compile(r"^\s*\[Head\]\s*(?:,|of|of the)?\s*(?:the\s+)?\{(e\d+)\}")
@@ -382,12 +384,14 @@ class NoticeReader:
         return None
 
     def _reporting_containment(self, reporting: list[ReportingLine], unit: str | None, sentences: list[MaskedSentence]) -> None:
-        """A section head who reports to a director, or who is a deputy director, sits in that directorate."""
+        """A unit whose head reports to the head of a larger unit sits in it (a section in its
+        director's directorate, a branch in its section); so does a section headed by a deputy director."""
         types = self._types()
         first = next((r for r in reporting if r.order == 1), None)
         second = next((r for r in reporting if r.order == 2), None)
-        if first and second and first.unit and second.unit and types.get(first.unit) == "Section" \
-                and types.get(second.unit) == "Directorate":
+        if first and second and first.unit and second.unit and first.unit != second.unit \
+                and UNIT_RANK.get(types.get(first.unit, ""), 99) < UNIT_RANK.get(types.get(second.unit, ""), -1) \
+                and first.unit not in self._ancestors(second.unit):
             self._relate(first.unit, "partOf", second.unit, second.evidence)
         directorates = [e.id for e in self.table.of_type("Directorate")]
         if first and first.unit and types.get(first.unit) == "Section" and "Deputy Director" in first.roles \
