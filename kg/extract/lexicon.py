@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 #: English head nouns (last word of a name) and the entity type they give.
 EN_HEADS: dict[str, str] = {
@@ -219,6 +220,7 @@ EN_FR_VOCABULARY: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case- and accent-free form of a word or name, for comparison."""
     text = unicodedata.normalize("NFKD", text)
@@ -247,6 +249,7 @@ def _folded_vocabulary() -> dict[str, frozenset[str]]:
 _VOCABULARY = _folded_vocabulary()
 
 
+@lru_cache(maxsize=1 << 16)
 def words_correspond(en_word: str, fr_word: str) -> bool:
     """Whether an English and a French (folded) word translate each other in a unit name."""
     if en_word == fr_word:
