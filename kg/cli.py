@@ -38,26 +38,38 @@ def fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def build(
-    sources: list[Path] = typer.Argument(..., help="Notice files or folders of notices."),
+    sources: list[Path] = typer.Argument(
+        ..., help="Notices (.txt, .md, .html, .htm, .pdf), folders of notices, or - for standard input."
+    ),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder for graph.ttl, graph.trig, store/, org-graph.html."),
-    strict: bool = typer.Option(False, "--strict", help="Stop at the first file that cannot be built."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first input that cannot be built."),
 ) -> None:
-    """Build the graph from notices and write it to OUT."""
-    from kg.ingest import collect
-    from kg.pipeline import build_to
+    """Build the graph from notices and write it to OUT.
 
-    try:
-        total = len(collect(sources))
-    except NatoKGError as error:
-        fail(str(error))
+    Each input that cannot be built gets one line naming it and the problem;
+    the others are built.  Exit 0 when notices built and none failed, 1 when
+    some failed, 2 when none could be built.
+    """
+    from kg.ingest import find_inputs
+    from kg.pipeline import BUILT, FAILED, build_to
+
+    total = len(find_inputs(sources))
     with _progress() as progress:
-        task = progress.add_task("reading", total=2 * total)
+        task = progress.add_task("building", total=2 * total)
         try:
             result = build_to(sources, out, progress=lambda name: progress.advance(task), strict=strict)
         except NatoKGError as error:
             fail(str(error), 1)
-    for report in result.failed:
-        errors.print(f"[red]{escape(report.path)}[/]: {escape(report.message or '')}", highlight=False, soft_wrap=True)
+    for report in result.reports:
+        if report.status == FAILED:
+            errors.print(f"[red]{escape(report.path)}[/]: {escape(report.message or '')}", highlight=False, soft_wrap=True)
+        elif report.status == BUILT and report.warnings:
+            name = report.path + (f"#{report.source.split('#', 1)[1]}" if "#" in (report.source or "") else "")
+            errors.print(f"[yellow]{escape(name)}[/]: warning: {escape('; '.join(report.warnings))}",
+                         highlight=False, soft_wrap=True)
+        elif report.status != BUILT:
+            errors.print(f"[dim]{escape(report.path)}: skipped: {escape(report.message or '')}[/]",
+                         highlight=False, soft_wrap=True)
     _print_summary(result)
     if result.outputs:
         console.print(f"Wrote {out / 'graph.ttl'}, {out / 'graph.trig'}, {out / 'store'} and {out / ORG_GRAPH_HTML}")
@@ -152,21 +164,163 @@ def _load_graph(path: Path):
 
 @app.command()
 def query(
-    sparql: str = typer.Argument(..., help="SPARQL text or a .rq file."),
+    sparql: str = typer.Argument(..., help="A library query's name (see `natokg queries`), a .rq file or SPARQL text."),
+    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE for one of the query's parameters (repeatable)."),
     store: Path = typer.Option(DEFAULT_OUT, "--store", "-s", help="Build folder (or its store/)."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json (SPARQL 1.1 Query Results JSON)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv (SPARQL 1.1 CSV/TSV) or json (SPARQL 1.1 Query Results JSON)."),
 ) -> None:
-    """Run a SPARQL query on the built store."""
-    from kg.query import format_result, load_query_text, run_query
+    """Run a named query, a .rq file or SPARQL text on the built store."""
+    from kg.queries import parameter_bindings, parse_param_options, resolve_query
+    from kg.query import FORMATTERS, format_result, run_query
     from kg.store import open_store
 
-    if fmt not in QUERY_FORMATS:
-        fail(f"unknown format {fmt!r}: choose one of {', '.join(QUERY_FORMATS)}")
+    if fmt not in FORMATTERS:
+        fail(f"unknown format {fmt!r}: choose one of {', '.join(FORMATTERS)}")
     try:
-        result = run_query(open_store(store), load_query_text(sparql))
-        console.print(format_result(result, fmt), highlight=False, markup=False, soft_wrap=True)
+        text, params = resolve_query(sparql)
+        bindings = parameter_bindings(params, parse_param_options(param))
+        result = run_query(open_store(store), text, bindings)
+        output = format_result(result, fmt)
+        typer.echo(output, nl=not output.endswith("\n"))  # as is: CSV lines end in CRLF
     except NatoKGError as error:
         fail(str(error))
+
+
+@app.command("queries")
+def list_queries(
+    name: str | None = typer.Argument(None, help="Show this query in full: description, parameters, SPARQL."),
+) -> None:
+    """List the library of named queries with their parameters and defaults (or show one)."""
+    from kg.queries import QUERIES_DIR, library, resolve_named
+
+    try:
+        if name:
+            _print_named_query(resolve_named(name))
+            return
+        named = library()
+    except NatoKGError as error:
+        fail(str(error))
+    if not named:
+        fail(f"no queries found in {QUERIES_DIR}")
+    table = Table(title="natokg queries", caption="natokg query NAME [--param NAME=VALUE]...  ·  natokg queries NAME shows one", header_style="bold")
+    table.add_column("name", style="cyan", no_wrap=True)
+    table.add_column("title")
+    table.add_column("parameters = default")
+    for named_query in named.values():
+        params = "\n".join(f"{escape(p.name)} = {escape(p.default)}" for p in named_query.params) or "[dim]none[/]"
+        table.add_row(named_query.name, escape(named_query.title), params)
+    console.print(table)
+
+
+def _print_named_query(named_query) -> None:
+    console.print(f"[bold cyan]{escape(named_query.name)}[/]: [bold]{escape(named_query.title)}[/]", soft_wrap=True)
+    if named_query.description:
+        console.print(escape(named_query.description), soft_wrap=True)
+    for param in named_query.params:
+        about = f" ({escape(param.description)})" if param.description else ""
+        console.print(f"  --param {escape(param.name)}=VALUE  default {escape(repr(param.default))}{about}", soft_wrap=True)
+    if named_query.path:
+        console.print(f"[dim]{escape(str(named_query.path))}[/]", soft_wrap=True)
+    console.print(named_query.text.rstrip(), highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option("ttl", "--format", "-f", help="ttl, trig, jsonld, nt, graphml or csv."),
+    store: Path = typer.Option(DEFAULT_OUT, "--store", "-s", help="Build folder (or its store/)."),
+    out: str | None = typer.Option(None, "--out", "-o", help="File to write (default: graph.<ext> in the build folder); - for stdout."),
+) -> None:
+    """Export the graph for other tools: RDF (Turtle, TriG, JSON-LD, N-Triples), GraphML for Gephi, a CSV edge list."""
+    import sys
+
+    from kg.export import export_bytes, export_format, load_dataset, write_export
+    from kg.store import open_store
+
+    try:
+        export_format(fmt)
+        dataset = load_dataset(open_store(store))
+        if out == "-":
+            sys.stdout.flush()
+            sys.stdout.buffer.write(export_bytes(dataset, fmt))
+            sys.stdout.buffer.flush()
+            return
+        path = write_export(dataset, fmt, Path(out) if out else None, store)
+    except NatoKGError as error:
+        fail(str(error))
+    console.print(f"Wrote {path}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def serve(
+    store: Path = typer.Option(DEFAULT_OUT, "--store", "-s", help="Build folder (or its store/)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", "-p", help="Port to listen on (0 picks a free one)."),
+) -> None:
+    """Serve the store as a read-only SPARQL endpoint at /sparql, with the org graph at /."""
+    from kg.serve import make_server
+    from kg.serve import serve as serve_forever
+
+    try:
+        server = make_server(store, host, port, log=lambda line: errors.print(line, highlight=False, markup=False, soft_wrap=True))
+    except NatoKGError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+    console.print(f"SPARQL endpoint at {server.url}/sparql (query page {server.url}/query, org graph {server.url}/); Ctrl-C stops", soft_wrap=True)
+    serve_forever(server)
+    console.print("stopped")
+
+
+@app.command()
+def push(
+    endpoint: str = typer.Option(..., "--endpoint", "-e", help="Graph Store URL: http://HOST:7878/store (Oxigraph), http://HOST:3030/DATASET/data (Fuseki)."),
+    store: Path = typer.Option(DEFAULT_OUT, "--store", "-s", help="Build folder (or its store/)."),
+    graph_store_path: str | None = typer.Option(None, "--graph-store-path", help="Path added to the endpoint for the Graph Store (default: /store when the endpoint has no path)."),
+) -> None:
+    """Load every named graph into a SPARQL server (one HTTP PUT per graph: a re-push replaces)."""
+    from kg.push import push_store
+
+    with _progress() as progress:
+        task = progress.add_task("pushing", total=None)
+        try:
+            summary = push_store(
+                store, endpoint, graph_store_path,
+                on_start=lambda total: progress.update(task, total=total),
+                on_graph=lambda upload: progress.advance(task),
+            )
+        except NatoKGError as error:
+            fail(str(error), getattr(error, "exit_code", 2))
+    console.print(f"Pushed {summary.graphs} graphs ({summary.triples} triples) to {summary.url}", highlight=False, soft_wrap=True)
+
+
+VIZ_INCLUDES = ("posts",)
+
+
+@app.command()
+def viz(
+    store: Path = typer.Option(DEFAULT_OUT, "--store", "-s", help="Build folder (or its store/)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="HTML file to write (default: org-graph.html in the build folder)."),
+    layout: str = typer.Option("org", "--layout", "-l", help="Layout the page opens with: org (chart) or force."),
+    focus: str | None = typer.Option(None, "--focus", "-f", help="Draw only around this entity (any name or acronym, EN or FR)."),
+    depth: int = typer.Option(1, "--depth", "-d", min=0, help="With --focus: how many relations away to go."),
+    include: list[str] = typer.Option([], "--include", "-i", help="Extra nodes to draw: posts."),
+) -> None:
+    """Draw the org graph from the store as one self-contained HTML page."""
+    from kg.store import store_dir_of
+    from kg.visualise import LAYOUTS, graph_from_store, project, write_html
+
+    if layout not in LAYOUTS:
+        fail(f"unknown layout {layout!r}: choose one of {', '.join(LAYOUTS)}")
+    unknown = sorted(set(include) - set(VIZ_INCLUDES))
+    if unknown:
+        fail(f"cannot include {', '.join(unknown)}: choose from {', '.join(VIZ_INCLUDES)}")
+    target = out or store_dir_of(store).parent / ORG_GRAPH_HTML
+    try:
+        projection, title = project(graph_from_store(store), "posts" in include, focus, depth)
+        write_html(projection, target, title=title, layout=layout)
+    except NatoKGError as error:
+        fail(str(error))
+    console.print(f"Wrote {target} ({projection.number_of_nodes()} nodes, {projection.number_of_edges()} edges)", highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -4,6 +4,13 @@ Queries see the union of the named graphs as their default graph, so they need
 no ``GRAPH`` clause, and may use the project's prefixes (``kgo:``, ``kgd:``,
 ``org:``, ``schema:``, ``skos:``, ``prov:``...) without declaring them.
 SPARQL Update is refused: the store is opened read-only.
+
+Parameters are bound as RDF terms, never pasted into the text: each value
+becomes an IRI or a literal that Oxigraph checks and escapes, and one
+``VALUES`` row at the start of the query's WHERE group binds the variables.
+A parameter is therefore seen by the triple patterns, FILTERs and EXISTS of
+that group, but not by a FILTER inside a nested group or a subquery, which
+SPARQL evaluates on its own.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +32,7 @@ from rdflib.term import Node
 
 from kg.build import PREFIXES, compact_iri, union_graph
 from kg.errors import QueryError
+from kg.store import to_ox_term
 
 Cell = Node | None
 
@@ -36,6 +44,24 @@ QUERY_SUFFIXES = (".rq", ".sparql")
 
 READ_ONLY_MESSAGE = "SPARQL Update is not allowed: the store is read-only"
 LONGEST_PARSER_MESSAGE = 300
+
+#: The pieces of SPARQL text that matter to find the WHERE group.  Comments,
+#: strings and IRIs are matched only so that the braces and words in them are skipped.
+SPARQL_TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*"{3} | '{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+               | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<word>[?$]?[A-Za-z_][\w.:-]*)
+    | (?P<open>[{(])
+    | (?P<close>[})])
+    """,
+    re.VERBOSE,
+)
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+PREFIXED_NAME = re.compile(r"(?P<prefix>[A-Za-z][\w-]*):(?P<local>[^\s<>\"{}|^`\\]*)")
+WEB_IRI = re.compile(r"https?://\S+")
 
 
 @dataclass
@@ -106,18 +132,114 @@ def one_line(message: str) -> str:
     return text if len(text) <= LONGEST_PARSER_MESSAGE else text[: LONGEST_PARSER_MESSAGE - 1] + "…"
 
 
+# -------------------------------------------------------------- parameters
+
+
+def parameter_term(value: str) -> URIRef | Literal:
+    """The RDF term a parameter value stands for.
+
+    ``<iri>``, ``https://...`` and ``prefix:name`` with one of the project's
+    prefixes (``kgd:unit/...``) give an IRI when it is a valid one; any other
+    text is a plain literal, which the library's queries compare with
+    ``STR()`` so that it needs no language tag.
+    """
+    iri = iri_in(value)
+    return URIRef(iri) if iri is not None else Literal(value)
+
+
+def iri_in(value: str) -> str | None:
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        candidate = text[1:-1]
+    elif WEB_IRI.fullmatch(text):
+        candidate = text
+    else:
+        match = PREFIXED_NAME.fullmatch(text)
+        if not match or match["prefix"] not in PREFIXES:
+            return None
+        candidate = str(PREFIXES[match["prefix"]]) + match["local"]
+    return candidate if is_valid_iri(candidate) else None
+
+
+def is_valid_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def sparql_term(term: Node) -> str:
+    """An IRI or a literal in SPARQL syntax, checked and escaped by Oxigraph."""
+    if not isinstance(term, (URIRef, Literal)):
+        raise QueryError(f"a parameter is an IRI or a literal, not {term!r}")
+    try:
+        return str(to_ox_term(term))
+    except ValueError as error:
+        raise QueryError(f"not a valid RDF term: {term!r} ({error})") from error
+
+
+def values_clause(bindings: Mapping[str, Node]) -> str:
+    """``VALUES (?a ?b) { (term term) }``: one row binding each variable to its term."""
+    for name in bindings:
+        if not VARIABLE_NAME.fullmatch(name):
+            raise QueryError(f"{name!r} is not a SPARQL variable name")
+    variables = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(sparql_term(term) for term in bindings.values())
+    return f"VALUES ({variables}) {{ ({terms}) }}"
+
+
+def where_group_start(sparql: str) -> int:
+    """Offset of the brace that opens the query's WHERE group.
+
+    That is the first top-level ``{`` after the keyword WHERE or, in a query
+    written without the keyword, the first top-level ``{``.
+    """
+    depth = 0
+    after_where = False
+    first_open: int | None = None
+    for token in SPARQL_TOKEN.finditer(sparql):
+        kind, text = token.lastgroup, token.group()
+        if kind == "open":
+            if depth == 0 and text == "{":
+                if after_where:
+                    return token.start()
+                first_open = token.start() if first_open is None else first_open
+            depth += 1
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "word" and depth == 0 and text.upper() == "WHERE":
+            after_where = True
+    if first_open is None or after_where:
+        raise QueryError("the query has no WHERE clause to bind the parameters in")
+    return first_open
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """The query with a VALUES row for ``bindings`` at the start of its WHERE group.
+
+    The row goes on the line of the opening brace, so that a syntax error
+    elsewhere is still reported at its own line.
+    """
+    if not bindings:
+        return sparql
+    position = where_group_start(sparql) + 1
+    return f"{sparql[:position]} {values_clause(bindings)} {sparql[position:]}"
+
 # ----------------------------------------------------------------- running
 
 
-def run_query(target: Any, sparql: str) -> QueryResult:
+def run_query(target: Any, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query.
 
     ``target`` is what :func:`kg.store.open_store` returns, a
-    :class:`pyoxigraph.Store`, or an rdflib Graph or Dataset.
+    :class:`pyoxigraph.Store`, or an rdflib Graph or Dataset.  ``bindings``
+    gives variables a value (see :func:`parameter_term`), bound by a VALUES row.
     """
     if not sparql.strip():
         raise QueryError("the query is empty")
     refuse_update(sparql)
+    sparql = bind_values(sparql, bindings)
     oxigraph = target if isinstance(target, ox.Store) else getattr(target, "oxigraph", None)
     if isinstance(oxigraph, ox.Store):
         return run_on_oxigraph(oxigraph, sparql)
@@ -218,7 +340,7 @@ def as_text(cell: Cell) -> str | None:
 
 
 def format_result(result: QueryResult, fmt: str = "table") -> str:
-    """The result as an aligned text table, SPARQL CSV, or SPARQL 1.1 Query Results JSON."""
+    """The result as an aligned text table, SPARQL 1.1 CSV or TSV, or SPARQL 1.1 Query Results JSON."""
     formatter = FORMATTERS.get(fmt)
     if formatter is None:
         raise QueryError(f"unknown format {fmt!r}: use one of {', '.join(FORMATTERS)}")
@@ -262,6 +384,34 @@ def format_csv(result: QueryResult) -> str:
     return buffer.getvalue()
 
 
+def format_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 TSV results: ``?name`` headers, terms in Turtle syntax, empty cells where unbound."""
+    if result.kind == "ASK":
+        return "true\n" if result.boolean else "false\n"
+    lines = ["\t".join(f"?{name}" for name in result.variables)]
+    lines += ["\t".join(tsv_term(cell) for cell in row) for row in result.terms]
+    return "\n".join(lines) + "\n"
+
+
+#: What a Turtle string escapes, and the tab, which would split a TSV cell.
+TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def tsv_term(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, URIRef):
+        return f"<{cell}>"
+    if isinstance(cell, BNode):
+        return f"_:{cell}"
+    text = '"' + str(cell).translate(TSV_ESCAPES) + '"'
+    if isinstance(cell, Literal) and cell.language:
+        return f"{text}@{cell.language}"
+    if isinstance(cell, Literal) and cell.datatype and cell.datatype != XSD.string:
+        return f"{text}^^<{cell.datatype}>"
+    return text
+
+
 def format_json(result: QueryResult) -> str:
     if result.kind == "ASK":
         document: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
@@ -292,4 +442,5 @@ FORMATTERS: dict[str, Callable[[QueryResult], str]] = {
     "table": format_table,
     "csv": format_csv,
     "json": format_json,
+    "tsv": format_tsv,
 }
