@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: demo test install browser bench clean
+.PHONY: demo test install browser bench clean screenshot bench-viz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,25 @@ demo: $(STAMP)
 	@echo "Org graph:     $(OUT)/org-graph.html  (open it in a browser)"
 	@echo "SPARQL store:  $(OUT)/store  (natokg query '...' --store $(OUT))"
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Debian's chromium for the browser tests, the screenshot and the benchmark (Playwright drives it;
+# `playwright install` is never needed).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null || ( $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null )
+
+# The README's picture of the seeds' org graph.
+screenshot: $(STAMP) browser
+	@test -d $(OUT)/store || $(BIN)/natokg build seeds --out $(OUT)
+	$(BIN)/natokg viz --store $(OUT)
+	$(BIN)/python -m kg.visualise.browser $(OUT)/org-graph.html docs/org-graph.png --select "Resilience Section"
+
+# Seconds until a 2,000-node org graph is drawn and interactive in headless Chromium.
+bench-viz: $(STAMP) browser
+	$(BIN)/python bench/bench_viz.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .hypothesis
