@@ -225,11 +225,13 @@ def _names(found: list[tuple[Node, LocalEntity]], lang: str) -> Counter:
     return counts
 
 
-def _preferred(counts: Counter, acronyms: set[str]) -> str | None:
-    """The fullest common form: no brackets, no leading qualifier acronym, most often seen, then longest."""
+def _preferred(counts: Counter, acronyms: set[str], keep_qualifier: bool = False) -> str | None:
+    """The fullest common form: no brackets, most often seen, then longest; a leading qualifier
+    acronym is dropped ("Resilience Section", not "DPP Resilience Section") except for the groups
+    of a committee, which their committee names ("NPG Staff Group", not "Staff Group")."""
     def rank(name: str) -> tuple:
         qualified = name.split()[0] in acronyms or bool(re.match(r"^[A-Z]{2,}\s", name)) and not name.startswith(("NATO ", "OTAN "))
-        return ("(" in name, qualified, name.isupper(), -counts[name], -len(name), name)
+        return ("(" in name, qualified != keep_qualifier, name.isupper(), -counts[name], -len(name), name)
 
     candidates = [n for n in counts if n not in acronyms]
     return min(candidates, key=rank) if candidates else None
@@ -243,7 +245,7 @@ def _labels(found: list[tuple[Node, LocalEntity]]) -> dict[str, object]:
         "acronyms": acronyms,
         "en": english,
         "fr": french,
-        "pref_en": _preferred(english, acronyms),
+        "pref_en": _preferred(english, acronyms, keep_qualifier=_cluster_type(found) == "Group"),
         "pref_fr": _preferred(french, acronyms),
     }
 
