@@ -20,8 +20,10 @@ GRAPH_TRIG = "graph.trig"
 ORG_GRAPH_HTML = "org-graph.html"
 BUILD_REPORT = "build-report.json"
 
-#: Suffixes read when a folder is given to ``natokg build``.
-NOTICE_SUFFIXES = (".txt", ".md")
+#: Suffixes read when a folder is given to ``natokg build`` (kg/ingest/sources.py maps each to its reader).
+NOTICE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+#: Inputs larger than this are refused before they are read.
+MAX_INPUT_BYTES = 10 * 1024 * 1024
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: ontology/ sits beside the package in a checkout; a wheel carries a copy in kg/data.

@@ -1,17 +1,21 @@
-"""The whole pipeline over a batch of files: ingest -> extract -> resolve -> build -> write.
+"""The whole pipeline over a batch of inputs: ingest -> extract -> resolve -> build -> write.
 
-One bad file never sinks the batch: it gets a report entry with one clear
-message and the others go on. Outputs are written to a temporary folder
-beside the target and moved into place only once all are complete, so an
-interrupted or failed build leaves the previous outputs as they were.
+One bad input never sinks the batch: it gets a report entry with one clear
+message and the others go on (``strict`` stops at the first instead).
+Outputs are written to a hidden staging folder inside the target and moved
+into place only once all are complete, so an interrupted or failed build
+leaves the previous outputs as they were; a staging folder that an
+interrupted build left behind is removed by the next build.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -23,27 +27,38 @@ from kg.build import build_dataset, union_graph
 from kg.config import BUILD_REPORT, GRAPH_TRIG, GRAPH_TTL, ORG_GRAPH_HTML, STORE_DIRNAME
 from kg.errors import InputError, NatoKGError
 from kg.extract import extract
-from kg.ingest import collect, read_notice
-from kg.model import Corpus, Extraction, Notice
+from kg.ingest import Document, Input, find_inputs, load
+from kg.model import Corpus, Entity, Extraction, Notice, Posting
 from kg.resolve import resolve
-from kg.store import trig_bytes, turtle_bytes, to_ox_quads, write_store
+from kg.store import to_ox_quads, trig_bytes, turtle_bytes, write_store
 from kg.visualise import render
 
 Progress = Callable[[str], None]
 
+BUILT, FAILED, SKIPPED = "built", "failed", "skipped"
+NOT_A_NOTICE = "not a vacancy notice: no header, no notice sections and no organisational names"
+STAGING_PREFIX = ".natokg-build-"
+#: A staging folder this old is stale even if its build's process id is in use again.
+STALE_AFTER_SECONDS = 24 * 3600
+OUTPUTS = (GRAPH_TTL, GRAPH_TRIG, STORE_DIRNAME, ORG_GRAPH_HTML, BUILD_REPORT)
+
 
 @dataclass
 class NoticeReport:
-    """What happened to one input file."""
+    """What happened to one input (one entry per post for a notice that advertises several)."""
 
-    path: str
-    status: str  # "built" or "failed"
-    message: str | None = None
+    path: str  # the input as named or found ("seeds/000_x.txt"; "-" for standard input)
+    status: str  # "built", "failed" or "skipped"
+    message: str | None = None  # why it failed or was skipped, one line
+    source: str | None = None  # the notice's name in the graph: "000_x.txt", "two.txt#PASP0109"
+    format: str | None = None  # "text", "html" or "pdf"
+    encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
     entities: int = 0
     relations: int = 0
     reference: str | None = None
     title: str | None = None
+    extracted: dict = field(default_factory=dict)  # post fields, reporting line, entities, relations
 
 
 @dataclass
@@ -55,67 +70,161 @@ class BuildResult:
 
     @property
     def failed(self) -> list[NoticeReport]:
-        return [r for r in self.reports if r.status == "failed"]
+        return [r for r in self.reports if r.status == FAILED]
 
     @property
     def built(self) -> list[NoticeReport]:
-        return [r for r in self.reports if r.status == "built"]
+        return [r for r in self.reports if r.status == BUILT]
+
+    @property
+    def skipped(self) -> list[NoticeReport]:
+        return [r for r in self.reports if r.status == SKIPPED]
 
     @property
     def exit_code(self) -> int:
-        """0 when every notice built, 1 when some failed, 2 when none could be built."""
+        """0 when some notice built and none failed, 1 when some failed, 2 when none could be built."""
         if not self.built:
             return 2
         return 1 if self.failed else 0
 
 
-def read_notices(sources: Iterable[str | Path], progress: Progress | None = None) -> tuple[list[Notice], list[NoticeReport]]:
-    """Read every file; a file that cannot be read becomes a failed report, not an exception."""
-    notices: list[Notice] = []
-    reports: list[NoticeReport] = []
-    for path in collect(sources):
-        if progress:
-            progress(str(path))
-        try:
-            notices.append(read_notice(path))
-        except NatoKGError as error:
-            reports.append(NoticeReport(str(path), "failed", error.message))
-    return notices, reports
+# ==================================================================== reading
 
 
-def extract_all(notices: list[Notice], progress: Progress | None = None) -> tuple[list[Extraction], list[NoticeReport]]:
-    extractions: list[Extraction] = []
-    reports: list[NoticeReport] = []
-    for notice in notices:
+class _Batch:
+    """Reports gathered over a batch; in strict mode the first failure raises."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.reports: list[NoticeReport] = []
+
+    def fail(self, path: str, message: str, **details) -> None:
+        if self.strict:
+            raise InputError(message, path=path)
+        self.reports.append(NoticeReport(path, FAILED, message, **details))
+
+    def skip(self, item: Input) -> None:
+        self.reports.append(NoticeReport(item.path, SKIPPED, item.problem, source=item.source))
+
+
+def read_documents(inputs: Iterable[Input], batch: _Batch, progress: Progress | None = None) -> list[Document]:
+    """Read every input; one that cannot be read becomes a failed report, not an exception."""
+    documents: list[Document] = []
+    for item in inputs:
         if progress:
-            progress(notice.source)
-        try:
-            extraction = extract(notice)
-        except Exception as error:  # a rule tripping on one notice must not stop the batch
-            reports.append(NoticeReport(notice.source, "failed", f"could not extract: {type(error).__name__}: {error}"))
+            progress(item.path)
+        if item.skipped:
+            batch.skip(item)
             continue
-        extractions.append(extraction)
-    return extractions, reports
+        try:
+            documents.append(load(item))
+        except NatoKGError as error:
+            batch.fail(item.path, error.message, source=item.source)
+    _mark_duplicates(documents)
+    return documents
 
 
-def build_corpus(sources: Iterable[str | Path], progress: Progress | None = None) -> tuple[Corpus, list[NoticeReport]]:
+def _mark_duplicates(documents: list[Document]) -> None:
+    first_of: dict[str, str] = {}
+    for document in documents:
+        digest = document.notices[0].sha256
+        if digest in first_of:
+            document.warnings.append(f"same text as {first_of[digest]}")
+        else:
+            first_of[digest] = document.input.path
+
+
+def extract_all(documents: list[Document], batch: _Batch, progress: Progress | None = None) -> list[Extraction]:
+    """Extract every notice; a rule tripping on one notice, or a text that is no notice, fails only that one."""
+    extractions: list[Extraction] = []
+    for document in documents:
+        for notice in document.notices:
+            if progress:
+                progress(notice.source)
+            details = {"source": notice.source, "format": document.format, "encoding": document.encoding,
+                       "warnings": list(document.warnings)}
+            try:
+                extraction = extract(notice)
+            except Exception as error:  # noqa: BLE001 - one notice must not stop the batch
+                batch.fail(document.input.path, f"could not extract: {type(error).__name__}: {error}", **details)
+                continue
+            if not _is_notice(notice, extraction):
+                batch.fail(document.input.path, NOT_A_NOTICE, **details)
+                continue
+            extractions.append(extraction)
+    return extractions
+
+
+def _is_notice(notice: Notice, extraction: Extraction) -> bool:
+    """A header, a notice section or an organisational name: any of them makes a text a notice."""
+    has_header = any(part.header != type(part.header)() for part in notice.parts)
+    has_sections = any(section.key != "description" for part in notice.parts for section in part.sections)
+    return has_header or has_sections or any(entity.type for entity in extraction.entities)
+
+
+# =================================================================== the chain
+
+
+def build_corpus(sources: Iterable[str | Path], progress: Progress | None = None,
+                 strict: bool = False) -> tuple[Corpus, list[NoticeReport]]:
     """Ingest, extract and resolve: the plain-data graph and a report per input."""
-    notices, reports = read_notices(sources, progress)
-    extractions, failures = extract_all(notices, progress)
+    batch = _Batch(strict)
+    documents = read_documents(find_inputs(sources), batch, progress)
+    extractions = extract_all(documents, batch, progress)
     corpus = resolve(extractions)
-    by_source = {p.source: p for p in corpus.postings}
-    for extraction in extractions:
-        posting = by_source[extraction.notice.source]
-        reports.append(NoticeReport(
-            path=extraction.notice.source,
-            status="built",
-            warnings=posting.warnings,
-            entities=len({m.entity for m in posting.mentions}),
-            relations=len(posting.facts) + len(posting.superiors),
-            reference=posting.header.reference,
-            title=posting.title,
-        ))
-    return corpus, sorted(reports + failures, key=lambda r: r.path)
+    by_source = {posting.source: posting for posting in corpus.postings}
+    document_of = {notice.source: document for document in documents for notice in document.notices}
+    built = [_built_report(document_of[x.notice.source], by_source[x.notice.source], corpus) for x in extractions]
+    reports = sorted(batch.reports + built, key=lambda r: (r.path, r.source or ""))
+    return corpus, reports
+
+
+def _built_report(document: Document, posting: Posting, corpus: Corpus) -> NoticeReport:
+    return NoticeReport(
+        path=document.input.path,
+        status=BUILT,
+        source=posting.source,
+        format=document.format,
+        encoding=document.encoding,
+        warnings=[*document.warnings, *posting.warnings],
+        entities=len({m.entity for m in posting.mentions}),
+        relations=len(posting.facts) + len(posting.superiors),
+        reference=posting.header.reference,
+        title=posting.title,
+        extracted=extracted(posting, corpus),
+    )
+
+
+def extracted(posting: Posting, corpus: Corpus) -> dict:
+    """What one notice gave the graph, in words: its post, reporting line, entities and relations."""
+    def name(key: str | None) -> str | None:
+        if key is None:
+            return None
+        return "the post" if key == "post" else entity_label(corpus.entities.get(key), key)
+
+    header = posting.header
+    return {
+        "post": {
+            "title": posting.title, "title_fr": posting.title_fr, "reference": header.reference,
+            "unit": name(posting.unit), "deadline": header.deadline, "grade": header.grade,
+            "salary": header.salary, "currency": header.currency, "clearance": header.clearance,
+            "direct_reports": posting.direct_reports,
+        },
+        "reporting_line": [f"{'/'.join(s.roles)}, {name(s.unit)}" for s in sorted(posting.superiors, key=lambda s: s.order)],
+        "entities": sorted({f"{corpus.entities[m.entity].type}: {name(m.entity)}"
+                            for m in posting.mentions if m.entity in corpus.entities}),
+        "relations": sorted({f"{name(f.subject)} {f.predicate} {name(f.object)}" for f in posting.facts}),
+    }
+
+
+def entity_label(entity: Entity | None, key: str) -> str:
+    """"Defence Policy and Planning Division (DPP)": the English label (else French), with the acronyms."""
+    if entity is None:
+        return key
+    acronyms = sorted(entity.acronyms)
+    label = entity.labels.get("en") or entity.labels.get("fr") or (acronyms[0] if acronyms else key)
+    acronyms = [a for a in acronyms if a not in label]
+    return f"{label} ({', '.join(acronyms)})" if acronyms else label
 
 
 def build(sources: Iterable[str | Path]) -> Dataset:
@@ -126,31 +235,72 @@ def build(sources: Iterable[str | Path]) -> Dataset:
 
 def build_to(sources: Iterable[str | Path], out_dir: Path, progress: Progress | None = None,
              strict: bool = False) -> BuildResult:
-    """Build and write graph.ttl, graph.trig, store/, org-graph.html and build-report.json."""
-    corpus, reports = build_corpus(sources, progress)
+    """Build and write graph.ttl, graph.trig, store/, org-graph.html and build-report.json.
+
+    Nothing is written when no notice could be built; with ``strict`` the first
+    input that fails raises :class:`~kg.errors.InputError` and nothing is written.
+    """
+    corpus, reports = build_corpus(sources, progress, strict)
     result = BuildResult(corpus, build_dataset(corpus), reports)
-    if strict and result.failed:
-        first = result.failed[0]
-        raise InputError(first.message or "failed", first.path)
     if result.built:
         result.outputs = write_all(result, Path(out_dir))
     return result
 
 
+# =================================================================== writing
+
+
 def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
-    """Write every output into a fresh folder, then move each into ``out_dir`` at once."""
+    """Write every output into a fresh staging folder, then move each into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".natokg-build-", dir=out_dir))
+    remove_stale_staging(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
         (staging / GRAPH_TTL).write_bytes(turtle_bytes(result.dataset))
         (staging / GRAPH_TRIG).write_bytes(trig_bytes(result.dataset))
         write_store(staging / STORE_DIRNAME, to_ox_quads(result.dataset))
         render(union_graph(result.dataset), staging / ORG_GRAPH_HTML)
         (staging / BUILD_REPORT).write_text(report_json(result), encoding="utf-8")
-        return {name: _move_into(staging / name, out_dir / name)
-                for name in (GRAPH_TTL, GRAPH_TRIG, STORE_DIRNAME, ORG_GRAPH_HTML, BUILD_REPORT)}
+        return {name: _move_into(staging / name, out_dir / name) for name in OUTPUTS}
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+_STAGING_PID = re.compile(rf"^{re.escape(STAGING_PREFIX)}(\d+)-")
+
+
+def remove_stale_staging(out_dir: Path) -> list[Path]:
+    """Remove staging folders (and set-aside stores) that builds no longer running left in ``out_dir``."""
+    removed = []
+    for path in out_dir.glob(f"{STAGING_PREFIX}*"):
+        match = _STAGING_PID.match(path.name)
+        owner = int(match[1]) if match else None
+        if owner not in (None, os.getpid()) and _running(owner) and not _older_than(path, STALE_AFTER_SECONDS):
+            continue  # another build writing into the same folder right now
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    old_store = out_dir / f".{STORE_DIRNAME}.old"
+    if old_store.exists():
+        shutil.rmtree(old_store, ignore_errors=True)
+        removed.append(old_store)
+    return removed
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return True
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _move_into(fresh: Path, target: Path) -> Path:
@@ -181,7 +331,7 @@ def summary(result: BuildResult) -> dict:
         relations.update(f.predicate for f in posting.facts)
         relations["reportsTo"] += len(posting.superiors)
     return {
-        "notices": {"built": len(result.built), "failed": len(result.failed)},
+        "notices": {"built": len(result.built), "failed": len(result.failed), "skipped": len(result.skipped)},
         "entities": dict(sorted(Counter(e.type for e in corpus.entities.values()).items())),
         "relations": dict(sorted(relations.items())),
         "warnings": sum(len(r.warnings) for r in result.reports),

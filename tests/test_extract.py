@@ -858,10 +858,11 @@ def test_extract_whole_notice_every_relation_has_evidence(pasp_notice: Extractio
         assert "reports to" in step.evidence.sentence
 
 
-def test_extract_notice_without_english_reads_only_the_header() -> None:
+def test_extract_notice_without_english_reads_the_french_half() -> None:
     x = extract(read_file(DATA / "ingest_french_only.txt"))
-    assert x.entities == [] and x.relations == [] and x.reporting == []
-    assert x.warnings
+    division = next(e for e in x.entities if e.type == "Division")
+    assert division.acronyms == ["DPP"] and division.names["fr"] == ["Division Politique et plans de défense"]
+    assert "no English text: read from the French half" in x.warnings
 
 
 # ================================================================ robustness

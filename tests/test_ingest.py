@@ -540,7 +540,9 @@ def test_ingest_read_utf16_with_bom(tmp_path: Path) -> None:
         (b"", "empty file"),
         (b" \n\t\r\n  ", "empty file"),
         ("\ufeff\u00a0\n".encode("utf-8"), "empty file"),
-        (b"PK\x03\x04\x00\x00binary", "binary file, not a text notice"),
+        (b"\x00\x01\x02binary", "binary file, not a text notice"),
+        (b"PK\x03\x04\x00\x00binary", "unsupported format: zip archive (a Word, OpenDocument or Excel file?); "
+                                       "formats read: .txt, .md, .html, .htm, .pdf"),
     ],
 )
 def test_ingest_read_errors_name_the_file(tmp_path: Path, content: bytes, message: str) -> None:
@@ -569,7 +571,7 @@ def test_ingest_read_directory_is_an_error(tmp_path: Path) -> None:
 
 
 def test_ingest_collect_expands_folders_sorted_and_unique(tmp_path: Path) -> None:
-    for name in ("b.md", "a.txt", "sub/c.TXT", "notes.pdf", ".hidden/x.txt", "sub/.draft.txt"):
+    for name in ("b.md", "a.txt", "sub/c.TXT", "notes.docx", ".hidden/x.txt", "sub/.draft.txt"):
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x", encoding="utf-8")

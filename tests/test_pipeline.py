@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, SEEDS, SHARED_EVAL
+from kg.ingest import read_notice
 from kg.pipeline import build_to
+from notice_builds import DATA, entities, report, reporting
 
 SCORE = SHARED_EVAL / "score.py"
 
@@ -70,7 +75,7 @@ def test_pipeline_order_of_sources_does_not_change_graph(seeds_out: Path, tmp_pa
 def test_pipeline_report_lists_every_notice(seeds_out: Path) -> None:
     report = json.loads((seeds_out / "build-report.json").read_text())
     assert [n["status"] for n in report["notices"]] == ["built"] * 5
-    assert report["summary"]["notices"] == {"built": 5, "failed": 0}
+    assert report["summary"]["notices"] == {"built": 5, "failed": 0, "skipped": 0}
     assert all(n["entities"] > 5 for n in report["notices"])
 
 
@@ -98,3 +103,261 @@ def test_pipeline_nothing_buildable_writes_nothing_and_keeps_old_outputs(tmp_pat
     result = build_to([empty], out)
     assert result.exit_code == 2
     assert (out / "graph.ttl").read_text() == "previous"
+
+
+# ============================================================ noisy notices
+
+
+@dataclass(frozen=True)
+class Shape:
+    file: str
+    entities: set[str]
+    reporting: list[str]
+    post: dict = field(default_factory=dict)  # post fields read from the header
+    warnings: tuple[str, ...] = ()
+
+
+SHAPES = [
+    Shape(  # copied from a job board: menus, header on one line, bullets and some punctuation gone, lines run together
+        "noisy_jobboard.txt",
+        {"Division: Operations Division (OPS)", "Section: Crisis Management and Exercises Section (CMES)",
+         "Directorate: Operations Directorate", "Committee: Operations Policy Committee (OPC)",
+         "Organization: International Military Staff (IMS)"},
+        ["Head, Crisis Management and Exercises Section (CMES)", "Director, Operations Directorate"],
+        {"reference": "250777", "deadline": "2025-01-13", "grade": "G17-G20", "salary": 7540.44, "currency": "EUR"},
+    ),
+    Shape(  # SUMMARY without numbers, "•" bullets, "Ref:", "Grade: A.4"
+        "noisy_unnumbered.txt",
+        {"Division: Executive Management Division (EM)", "Directorate: Human Resources Directorate (HRD)",
+         "Section: Human Resources Policy Section (HRPS)", "Committee: Budget Committee (BC)",
+         "Office: Office of Legal Affairs (OLA)", "Office: Office of Financial Control (OFC)"},
+        ["Director, Human Resources Directorate (HRD)"],
+        {"reference": "241797", "grade": "A.4", "salary": 7540.44, "clearance": "NS", "direct_reports": 5,
+         "unit": "Human Resources Policy Section (HRPS)"},
+    ),
+    Shape(  # no header at all, "*" bullets
+        "noisy_no_header.txt",
+        {"Division: Joint Intelligence and Security Division (JIS)", "Section: Intelligence Production Section (IPS)",
+         "Committee: Military Committee (MC)", "Committee: North Atlantic Council (NAC)"},
+        ["Head, Intelligence Production Section (IPS)"],
+        {"reference": None, "title": None},
+        ("header not found: no title, reference, deadline or grade was read",),
+    ),
+    Shape(  # cut off mid-sentence
+        "noisy_truncated.txt",
+        {"Division: Emerging Security Challenges Division (ESC)", "Section: Energy Security Section (ESS)",
+         "Committee: Civil Emergency Planning Committee (CEPC)"},
+        ["Head, Energy Security Section (ESS)"],
+        {"reference": "251122", "deadline": "2025-12-05"},
+        ("notice looks truncated: it ends mid-sentence",),
+    ),
+    Shape(  # an old notice: "Post Title:", "Closing date", POST CONTEXT / PRINCIPAL DUTIES / REPORTING LINES
+        "noisy_old_notice.txt",
+        {"Division: Executive Management Division (EM)", "Section: Conference Services Section (CSS)",
+         "Committee: North Atlantic Council (NAC)"},
+        ["Assistant Secretary General, Executive Management Division (EM)"],
+        {"title": "Head, Conference Services Section", "reference": "130412", "deadline": "2013-03-12",
+         "grade": "A.4", "unit": "Conference Services Section (CSS)"},
+    ),
+    Shape(  # French only: units with their acronyms, "relève de la directrice/du directeur de la Direction X"
+        "noisy_french_only.txt",
+        {"Division: Division Gestion exécutive (EM)", "Directorate: Direction Ressources humaines (HRD)",
+         "Section: Section Gestion des talents (TMS)", "Committee: Comité du budget (BC)",
+         "Office: Bureau des affaires juridiques (OLA)"},
+        ["Director, Direction Ressources humaines (HRD)"],
+        {"title": "Chef(fe) de la Section Gestion des talents", "reference": "251500", "deadline": "2025-11-14",
+         "unit": "Section Gestion des talents (TMS)", "direct_reports": 4},
+        ("no English text: read from the French half",),
+    ),
+    Shape(  # bilingual, the French half first, short header labels in both languages
+        "noisy_french_first.txt",
+        {"Division: Innovation, Hybrid and Cyber Division (IHC)", "Section: Cyber Defence Section (CDS)",
+         "Committee: Cyber Defence Committee (CyDC)"},
+        ["Head, Cyber Defence Section (CDS)"],
+        {"title": "Officer, Cyber Policy", "title_fr": "Administratrice/Administrateur (politique cyber)",
+         "deadline": "2025-09-30", "grade": "G18"},
+    ),
+]
+
+
+#: Built on its own: beside other notices its units would take the English names they give them.
+FRENCH_ONLY = "noisy_french_only.txt"
+
+
+@pytest.fixture(scope="module")
+def noisy_build(tmp_path_factory: pytest.TempPathFactory):
+    """Every noisy fixture but the French-only one built in one batch."""
+    out = tmp_path_factory.mktemp("noisy-out")
+    return build_to([p for p in sorted(DATA.glob("noisy_*.txt")) if p.name != FRENCH_ONLY], out)
+
+
+@pytest.fixture(scope="module")
+def french_build(tmp_path_factory: pytest.TempPathFactory):
+    return build_to([DATA / FRENCH_ONLY], tmp_path_factory.mktemp("french-out"))
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda shape: shape.file)
+def test_pipeline_noisy_shape_builds_entities_and_reporting_line(shape: Shape, noisy_build, french_build) -> None:
+    entry = report(french_build if shape.file == FRENCH_ONLY else noisy_build, shape.file)
+    assert entry.status == "built"
+    assert shape.entities <= entities(entry)
+    assert reporting(entry) == shape.reporting
+    for name, value in shape.post.items():
+        assert entry.extracted["post"][name] == value, name
+    assert set(shape.warnings) <= set(entry.warnings)
+
+
+def test_pipeline_noisy_batch_exit_code(noisy_build) -> None:
+    assert noisy_build.exit_code == 0
+    assert not noisy_build.failed
+
+
+def test_pipeline_noisy_jobboard_page_furniture_left_out(noisy_build) -> None:
+    notice = read_notice(DATA / "noisy_jobboard.txt")
+    summary = notice.part("en").section("summary").text
+    assert summary.startswith("The Operations (OPS) Division leads")
+    assert "Sign in" not in summary and "Skip to main content" not in notice.part("en").text_of("summary", "description")
+    assert notice.header.title == "Officer, Crisis Management Exercises"
+    keys = [s.key for s in notice.part("en").sections]
+    assert keys[:4] == ["summary", "qualifications", "accountabilities", "interrelationships"]
+
+
+def test_pipeline_french_only_units_placed_and_post_heads_its_section(french_build) -> None:
+    relations = report(french_build, FRENCH_ONLY).extracted["relations"]
+    assert "Section Gestion des talents (TMS) partOf Direction Ressources humaines (HRD)" in relations
+    assert "Direction Ressources humaines (HRD) partOf Division Gestion exécutive (EM)" in relations
+    assert "the post heads Section Gestion des talents (TMS)" in relations
+
+
+def test_pipeline_french_only_merges_with_english_names(seeds_build, tmp_path: Path) -> None:
+    """A French-only notice's division is the English notices' division: one node with both names."""
+    result = build_to([SEEDS, DATA / "ingest_french_only.txt"], tmp_path / "out")
+    divisions = [e for e in result.corpus.entities.values() if "DPP" in e.acronyms]
+    assert len(divisions) == 1
+    assert "ingest_french_only.txt" in divisions[0].sources
+    assert divisions[0].labels["en"] == "Defence Policy and Planning Division"
+
+
+def test_pipeline_two_posts_in_one_notice(noisy_build) -> None:
+    first = report(noisy_build, "noisy_two_posts.txt#PASP0109")
+    second = report(noisy_build, "noisy_two_posts.txt#PASP0016")
+    assert first.path == second.path and first.path.endswith("noisy_two_posts.txt")
+    assert (first.title, first.reference) == ("Head, NATO Affairs and Security Policy Section", "PASP0109")
+    assert (second.title, second.reference) == ("Head, Multilateral Organizations Section", "PASP0016")
+    assert first.extracted["post"]["unit"] == "NATO Affairs and Security Policy Section"
+    assert second.extracted["post"]["unit"] == "Multilateral Organizations Section"
+    assert "the post heads NATO Affairs and Security Policy Section" in first.extracted["relations"]
+    assert "the post heads Multilateral Organizations Section" in second.extracted["relations"]
+    for entry in (first, second):
+        assert reporting(entry) == ["Director, Security Policy and Partnerships Directorate (SPP)"]
+        assert {"Division: Political Affairs and Security Policy Division (PASP)",
+                "Directorate: Security Policy and Partnerships Directorate (SPP)",
+                "Committee: Political and Partnerships Committee (PPC)"} <= entities(entry)
+        assert any(w.startswith("2 posts in one notice") for w in entry.warnings)
+    postings = {p.source for p in noisy_build.corpus.postings}
+    assert {"noisy_two_posts.txt#PASP0109", "noisy_two_posts.txt#PASP0016"} <= postings
+
+
+def test_pipeline_report_lists_every_input_with_what_was_extracted(noisy_build) -> None:
+    report_file = json.loads(noisy_build.outputs["build-report.json"].read_text(encoding="utf-8"))
+    names = [Path(n["path"]).name for n in report_file["notices"]]
+    assert sorted(set(names)) == sorted(p.name for p in DATA.glob("noisy_*.txt") if p.name != FRENCH_ONLY)
+    for entry in report_file["notices"]:
+        assert {"status", "message", "warnings", "format", "encoding", "extracted"} <= set(entry)
+        assert {"post", "reporting_line", "entities", "relations"} <= set(entry["extracted"])
+
+
+# ================================================================ nothing lost
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Every visible output under ``folder`` and its bytes (hidden working folders left out)."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    }
+
+
+def _big_input(folder: Path, copies: int) -> Path:
+    """``copies`` renamed copies of every seed: enough work that a build takes a few seconds."""
+    folder.mkdir()
+    for seed_file in sorted(SEEDS.glob("*.txt")):
+        text = seed_file.read_text(encoding="utf-8")
+        for copy in range(copies):
+            (folder / f"{copy:02d}_{seed_file.name}").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _start_build(source: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "build", str(source), "--out", str(out)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def _kill_when(process: subprocess.Popen, ready, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert process.poll() is None, "the build ended before it could be interrupted"
+        assert time.monotonic() < deadline, "the build never reached the point to interrupt"
+        time.sleep(0.002)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+
+def test_pipeline_interrupted_build_leaves_previous_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_to([DATA / "fmt_notice.txt"], out)
+    before = _snapshot(out)
+    big = _big_input(tmp_path / "big", copies=3)
+
+    started = time.monotonic()
+    early = _start_build(big, out)  # killed while it reads and extracts
+    _kill_when(early, lambda: time.monotonic() - started > 1.5)
+    assert _snapshot(out) == before
+
+    staging_seen = lambda: any(p.name.startswith(".natokg-build-") for p in out.iterdir())  # noqa: E731
+    late = _start_build(big, out)  # killed while it writes the staging folder
+    _kill_when(late, staging_seen)
+    assert late.returncode == -signal.SIGKILL
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        ["build-report.json", "graph.trig", "graph.ttl", "org-graph.html", "store"]
+    )
+
+    build_to([DATA / "fmt_notice.txt"], out)  # the next build removes what the killed one left
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert _snapshot(out)["graph.ttl"] == before["graph.ttl"]
+
+
+def test_pipeline_rebuild_is_idempotent(tmp_path: Path) -> None:
+    sources = [DATA / "fmt_notice.txt", DATA / "noisy_two_posts.txt"]
+    first = build_to(sources, tmp_path / "out")
+    files = {name: first.outputs[name].read_bytes() for name in ("graph.ttl", "graph.trig", "build-report.json")}
+    second = build_to(sources, tmp_path / "out")
+    assert {name: second.outputs[name].read_bytes() for name in files} == files
+
+
+def test_pipeline_adding_a_notice_gives_the_graph_of_all_at_once(seeds_out: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    seed_files = sorted(SEEDS.glob("*.txt"))
+    for seed_file in seed_files[:-1]:
+        (folder / seed_file.name).write_bytes(seed_file.read_bytes())
+    out = tmp_path / "out"
+    build_to([folder], out)
+    (folder / seed_files[-1].name).write_bytes(seed_files[-1].read_bytes())
+    again = build_to([folder], out)
+    assert again.outputs["graph.ttl"].read_bytes() == (seeds_out / "graph.ttl").read_bytes()
+    assert again.outputs["graph.trig"].read_bytes() == (seeds_out / "graph.trig").read_bytes()
+
+
+def test_pipeline_stale_staging_folder_is_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stale = out / ".natokg-build-999999999-abcd"
+    stale.mkdir(parents=True)
+    (stale / "graph.ttl").write_text("half written")
+    (out / ".store.old").mkdir()
+    build_to([DATA / "fmt_notice.txt"], out)
+    assert not stale.exists() and not (out / ".store.old").exists()

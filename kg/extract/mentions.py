@@ -102,14 +102,19 @@ def _grow_left(doc: Doc, head: int, floor: int) -> tuple[int, str | None, tuple[
             continue
         if token.text in ("'s", "’s", "'", "’"):
             return start, acronym, _owner_span(doc, j, floor)
-        if is_capword(token) and not _is_role_word(token) and fold(token.text) not in DETERMINERS:
-            start, j = j, j - 1
+        if is_capword(token) and not _is_role_word(token) and fold(token.text) not in DETERMINERS \
+                and not (_is_bare_acronym(token) and start < head and _is_bare_acronym(doc[start])):
+            start, j = j, j - 1  # two acronyms in a row ("DPPC RC NPG Staff Group") are a list, not one name
             continue
         if _joins_name_words(doc, j, floor) and start == j + 1:
             start, j = j - 1, j - 2
             continue
         break
     return start, acronym, None
+
+
+def _is_bare_acronym(token: Token) -> bool:
+    return token.text.isupper() and looks_like_acronym(token.text)
 
 
 def _joins_name_words(doc: Doc, j: int, floor: int) -> bool:

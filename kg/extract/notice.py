@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from kg.extract import french, relations
+from kg.extract import french, french_notice, relations
+from kg.extract.casing import CaseModel
 from kg.extract.components import pipeline
 from kg.extract.entities import EntityTable, name_key, reference_body, restore_case
 from kg.extract.lexicon import ROLE_UNIT_TYPES, fold
@@ -62,6 +63,7 @@ class NoticeReader:
     ids: dict[tuple[int, int], str] = field(default_factory=dict)  # (doc index, token start) -> entity id
     anaphors: dict[tuple[int, int], str] = field(default_factory=dict)  # (doc index, token) -> head type
     order: list[str] = field(default_factory=list)  # entity ids in reading order, repeated
+    case_model: CaseModel | None = None  # how the notice writes its words, for text copied without case
 
     # ------------------------------------------------------------ the steps
 
@@ -91,9 +93,17 @@ class NoticeReader:
         return self._extraction(english, unit, reporting, direct, indirect)
 
     def _without_english(self) -> Extraction:
-        self.warnings.append("no English text: only the header was read")
-        title = self.notice.header.title
-        return Extraction(self.notice, [], [], [], PostInfo(title, None), None, self.warnings)
+        """A notice with only its French half (see ``french_notice.py``); text in no language gives nothing."""
+        part = self.notice.part("fr")
+        if part is None:
+            return Extraction(self.notice, [], [], [], PostInfo(self.notice.header.title, None), None, self.warnings)
+        texts = french_notice.french_texts(part, lambda text: self._casing().restore(text, "fr"))
+        return french_notice.read_french(self, part, texts)
+
+    def _casing(self) -> CaseModel:
+        if self.case_model is None:
+            self.case_model = CaseModel.learn(_paragraphs_of(self.notice))
+        return self.case_model
 
     # ------------------------------------------------------------- letterhead
 
@@ -131,6 +141,7 @@ class NoticeReader:
         for section in english.sections:
             if section.key in NAME_SECTIONS:
                 texts += [(p.strip(), section.key) for p in _PARAGRAPHS.split(section.text) if p.strip()]
+        texts = [(self._casing().restore(text), key) for text, key in texts]
         nlp = pipeline("en")
         return [ReadDoc(doc, key) for doc, (_, key) in zip(nlp.pipe(t for t, _ in texts), texts)]
 
@@ -462,6 +473,7 @@ class NoticeReader:
         texts = [(p.strip(), s.key) for s in part.sections if s.key in NAME_SECTIONS for p in _PARAGRAPHS.split(s.text)]
         if part.header.title:
             texts.insert(0, (part.header.title, "title"))
+        texts = [(self._casing().restore(text, "fr"), key) for text, key in texts]
         pool: list[tuple[french.Candidate, str, str]] = []
         for text, section in texts:
             for candidate in french.candidates(text):
@@ -509,6 +521,14 @@ class NoticeReader:
 
 
 # ----------------------------------------------------------------- helpers
+
+
+def _paragraphs_of(notice: Notice) -> list[str]:
+    """Every paragraph of every half, with the titles: what the notice's own casing is learnt from."""
+    texts = [part.header.title for part in notice.parts if part.header.title]
+    for part in notice.parts:
+        texts += [p for section in part.sections for p in _PARAGRAPHS.split(section.text) if p.strip()]
+    return texts
 
 
 def _split_banner(line: str) -> list[str]:

@@ -60,6 +60,10 @@ _UNIT_AFTER_ROLE = re.compile(
 )
 
 
+#: Words that open the next sentence, never part of a unit's name.
+_NEXT_SENTENCE = re.compile(r"\s+(?:They|He|She|It|This|These|Those|The|We|Our|Their|His|Her|Its)\b.*$")
+
+
 def _superior_at(masked: str, position: int, order: int) -> SuperiorPhrase | None:
     match = _ROLES.match(masked, position)
     if not match:
@@ -68,6 +72,8 @@ def _superior_at(masked: str, position: int, order: int) -> SuperiorPhrase | Non
     unit = _UNIT_AFTER_ROLE.match(masked, match.end())
     unit_id = unit.group("id") if unit else None
     words = unit.group("words") if unit and not unit_id else None
+    if words:
+        words = _NEXT_SENTENCE.sub("", words)  # "Director Operations They will": a full stop lost in a copy
     return SuperiorPhrase(order, roles, unit_id, words)
 
 

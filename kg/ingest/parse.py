@@ -1,114 +1,31 @@
-"""Ingest: read vacancy notices, normalise their text and split them up.
+"""Text to a :class:`~kg.model.Notice`: normalise, split languages, read headers and sections.
 
-A notice file usually holds the English and the French version of one
-vacancy, one after the other.  Each version ("half") has a header
-("Primary Location: Belgium-Brussels", "Date de retrait : 16-mai-2024") and
-numbered sections ("1. SUMMARY", "4. STRUCTURE ET LIAISONS").
-:func:`parse_notice` turns such text into a :class:`~kg.model.Notice` with one
-:class:`~kg.model.NoticePart` per language, English first.
+A notice usually holds the English and the French version of one vacancy,
+one after the other.  Each version ("half") has a header ("Primary
+Location: Belgium-Brussels", "Date de retrait : 16-mai-2024") and sections
+("1. SUMMARY", "4. STRUCTURE ET LIAISONS", "SUMMARY").
+:func:`parse_notice` turns such text into a :class:`~kg.model.Notice` with
+one :class:`~kg.model.NoticePart` per language, English first.
 
 The parser is deliberately forgiving: it never raises on odd text, it
-returns empty headers or fewer sections instead.  Only :func:`read_notice`
-and :func:`collect` raise, with an :class:`~kg.errors.InputError` naming the
-file, when a path cannot be read as a text notice at all.
+returns empty headers or fewer sections instead.  Text copied from job
+boards is repaired first (:func:`normalise`): a header squashed onto one
+line is split into its fields, a section heading run into its text is put
+on a line of its own.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-from kg import config
-from kg.errors import InputError
 from kg.model import Header, Lang, Notice, NoticePart, NoticeSection
 
-__all__ = ["collect", "normalise", "parse_notice", "read_notice"]
-
-
-# ===================================================================== files
-
-
-def collect(sources: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into a sorted list of notice files, without duplicates.
-
-    Folders are searched recursively for files whose suffix is in
-    ``config.NOTICE_SUFFIXES``; hidden files and folders (".git") are skipped.
-    A file named explicitly is kept whatever its suffix.  Paths are made
-    absolute (symlinks are not resolved, so file names stay as the user sees them).
-    """
-    found: dict[Path, None] = {}
-    for source in sources:
-        path = Path(source)
-        if not path.exists():
-            raise InputError("no such file or directory", path=path)
-        files = _notice_files_in(path) if path.is_dir() else [path]
-        for file in files:
-            found.setdefault(Path(os.path.abspath(file)), None)
-    return sorted(found)
-
-
-def _notice_files_in(folder: Path) -> list[Path]:
-    suffixes = {suffix.lower() for suffix in config.NOTICE_SUFFIXES}
-    return [
-        path
-        for path in folder.rglob("*")
-        if path.suffix.lower() in suffixes
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    ]
-
-
-def read_notice(path: str | Path) -> Notice:
-    """Read one notice file and parse it (see :func:`parse_notice`)."""
-    path = Path(path)
-    text = _decode(_read_bytes(path), path)
-    if not normalise(text):
-        raise InputError("empty file", path=path)
-    return parse_notice(text, source=path.name)
-
-
-def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise InputError("no such file or directory", path=path)
-    if path.is_dir():
-        raise InputError("is a directory, not a notice file", path=path)
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file ({exc.strerror or exc})", path=path) from exc
-
-
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-#: Tried in order; latin-1 maps every byte, so decoding always ends there.
-_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
-
-
-def _decode(data: bytes, path: Path) -> str:
-    """Decode notice bytes; NUL bytes mean a binary file (UTF-16 with a BOM excepted)."""
-    if data.startswith(_UTF16_BOMS):
-        text = data.decode("utf-16", errors="replace")
-    elif b"\x00" in data:
-        raise InputError("binary file, not a text notice", path=path)
-    else:
-        text = _decode_text(data)
-    if "\x00" in text:
-        raise InputError("binary file, not a text notice", path=path)
-    return text
-
-
-def _decode_text(data: bytes) -> str:
-    for encoding in _ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1", errors="replace")  # pragma: no cover - latin-1 never fails
+__all__ = ["normalise", "parse_notice", "starts_block"]
 
 
 # ============================================================== normalising
@@ -166,8 +83,10 @@ def normalise(text: str) -> str:
 
     NFC, one kind of newline, spaces instead of tabs and no-break spaces, single
     spaces, straight apostrophes, no markdown markup (links, autolinks, bold,
-    italic, headings, rules, escapes), at most one blank line in a row, and
-    paragraphs that a blank line cut mid-sentence joined back together.
+    italic, headings, rules, escapes), at most one blank line in a row,
+    paragraphs that a blank line cut mid-sentence joined back together, and
+    lines that run several header fields or a heading and its text together
+    split (see :func:`_unsquash`).
     """
     text = unicodedata.normalize("NFC", text)
     text = _NEWLINE.sub("\n", text).translate(_CHAR_MAP)
@@ -175,7 +94,7 @@ def normalise(text: str) -> str:
         text = pattern.sub(replacement, text)
     text = "\n".join(_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
     text = _BLANK_RUN.sub("\n\n", text).strip()
-    return _join_broken_paragraphs(text)
+    return "\n".join(piece for line in _join_broken_paragraphs(text).split("\n") for piece in _unsquash(line))
 
 
 def _join_broken_paragraphs(text: str) -> str:
@@ -229,14 +148,15 @@ class _Heading:
 
 #: (section key, language, pattern over the folded heading words).
 _SECTION_NAMES: tuple[tuple[str, Lang, str], ...] = (
-    ("summary", "en", r"(?:job |post )?summary"),
-    ("summary", "fr", r"resume(?: du poste)?"),
-    ("qualifications", "en", r"qualifications?(?: and experience)?"),
-    ("qualifications", "fr", r"qualifications?(?: et experience)?"),
-    ("accountabilities", "en", r"(?:main |key )?(?:accountabilities|responsibilities)"),
-    ("accountabilities", "fr", r"(?:principales )?responsabilites(?: principales)?|attributions"),
-    ("interrelationships", "en", r"inter-?relationships|reporting lines?"),
-    ("interrelationships", "fr", r"structure et liaisons|liaisons"),
+    ("summary", "en", r"(?:job |post )?(?:summary|context)|post description|background"),
+    ("summary", "fr", r"resume(?: du poste)?|contexte(?: du poste)?|description du poste"),
+    ("qualifications", "en", r"(?:essential |desirable )?qualifications?(?: and experience)?(?: required)?"),
+    ("qualifications", "fr", r"qualifications?(?: et experience)?(?: requises?)?"),
+    ("accountabilities", "en",
+     r"(?:main |key )?(?:accountabilities|responsibilities)|(?:principal |main |key )?duties(?: and responsibilities)?"),
+    ("accountabilities", "fr", r"(?:principales )?(?:responsabilites|fonctions)(?: principales)?|attributions"),
+    ("interrelationships", "en", r"inter-?relationships|reporting (?:lines?|relationships?)"),
+    ("interrelationships", "fr", r"structure et liaisons|liaisons|relations hierarchiques"),
     ("competencies", "en", r"competencies|competences"),
     ("competencies", "fr", r"competences"),
     ("contract", "en", r"contract(?: details)?"),
@@ -271,7 +191,8 @@ def _heading_at(lines: Sequence[str], index: int) -> _Heading | None:
     """The section heading starting at ``lines[index]``, if there is one.
 
     A heading is a known name, numbered ("3. MAIN ACCOUNTABILITIES",
-    "1. Summary") or in capitals ("SUMMARY").  Numbered list items inside a
+    "1. Summary"), in capitals ("SUMMARY") or alone on its line in any case
+    ("Summary", "Interrelationships:").  Numbered list items inside a
     section do not match because the whole line must be a known name.
     """
     line = lines[index]
@@ -282,7 +203,7 @@ def _heading_at(lines: Sequence[str], index: int) -> _Heading | None:
         return _named_heading(lines, index, numbered["words"])
     if _BARE_NUMBER.match(line):
         return _wrapped_heading(lines, index)
-    if _is_upper_line(line):
+    if _is_upper_line(line) or not _TERMINAL.search(line.rstrip(":")):
         return _named_heading(lines, index, line)
     return None
 
@@ -360,6 +281,11 @@ _LABELS: dict[str, tuple[str, Lang | None]] = {
     "Niveau de l'habilitation de sécurité": ("clearance", "fr"),
     "Niveau d'habilitation de sécurité": ("clearance", "fr"),
     "Habilitation de sécurité": ("clearance", "fr"),
+    "Post Title": ("title", "en"),
+    "Job Title": ("title", "en"),
+    "Title": ("title", "en"),
+    "Intitulé du poste": ("title", "fr"),
+    "Titre du poste": ("title", "fr"),
     "Reference Number": ("reference", "en"),
     "Reference": ("reference", None),  # folds to the same key as "Référence"
     "Ref.": ("reference", None),
@@ -382,23 +308,32 @@ _LABEL_LINE = re.compile(
     re.I,
 )
 #: "Directorate: Operations": a header line whose label is not known.
+_BULLET_MARK = re.compile(r"^[-*•–]\s+")
 _OTHER_FIELD = re.compile(r"^[A-ZÀ-Ý][\w '()/-]{1,40}?\s*:\s*\S")
 _DESCRIPTION = re.compile(r"^Description\s*:?$", re.I)
-_VACANCY = re.compile(
-    r"^(?:VACANCY\s+NOTI(?:FICATION|CE)|NOTIFICATION\s+DE\s+(?:LA\s+)?VACANCE|AVIS\s+DE\s+VACANCE)\b", re.I
+_VACANCY_WORDS = (
+    r"(?:VACANCY\s+NOTI(?:FICATION|CE)|NOTIFICATION\s+DE\s+(?:LA\s+)?VACANCE(?:\s+DU\s+POSTE)?"
+    r"|AVIS\s+DE\s+VACANCE|VACANCE\s+DE\s+POSTE)"
 )
+_VACANCY = re.compile(rf"^{_VACANCY_WORDS}\b", re.I)
+#: "VACANCY NOTIFICATION/ NOTIFICATION DE LA VACANCE DU POSTE", maybe with the title run on after it.
+_VACANCY_HEAD = re.compile(rf"^{_VACANCY_WORDS}(?:\s*/\s*{_VACANCY_WORDS})?", re.I)
+_VACANCY_ANYWHERE = re.compile(rf"(?:^|(?<=\s)){_VACANCY_WORDS}\b", re.I)
 #: Letterhead "NATO NORTH ATLANTIC TREATY ORGANIZATION INTERNATIONAL STAFF".
 _BANNER = re.compile(r"^(?:NATO|OTAN)\b\s*(?P<name>.*)$")
 #: How far into a part a "VACANCY NOTIFICATION" line is looked for.
 _LETTERHEAD_LINES = 12
 
 
-def _match_label(line: str) -> _Label | None:
-    """Read "Grade: NATO Grade G20", "Clearance Level CTS/A", "Date de retrait : 16-mai-2024"."""
-    if not line[:1].isupper():
-        return None
-    match = _LABEL_LINE.match(line)
-    if match is None:
+def _match_label(line: str, loose: bool = False) -> _Label | None:
+    """Read "Grade: NATO Grade G20", "Clearance Level CTS/A", "Date de retrait : 16-mai-2024".
+
+    A label in lower case ("grade: g20") or after a bullet ("- Grade: G20")
+    counts only with its colon, unless ``loose`` (inside a header already).
+    """
+    bare = _BULLET_MARK.sub("", line, count=1)
+    match = _LABEL_LINE.match(bare)
+    if match is None or not (loose or (bare == line and line[:1].isupper()) or match["colon"]):
         return None
     info = _LABEL_INFO.get(_fold(match["label"]))
     if info is None:  # pragma: no cover - every alternative comes from _LABELS
@@ -410,13 +345,135 @@ def _banner_name(line: str, loose: bool) -> str | None:
     """The organisation name of a letterhead line ("" for a bare "NATO"), None if not one.
 
     ``loose`` accepts any line in capitals, for lines above "VACANCY NOTIFICATION".
+    A letterhead copied in lower case is given back its capitals.
     """
-    if not _is_upper_line(line):
+    if not _word_case(line.replace(" ", "")):
         return None
-    match = _BANNER.match(line)
+    match = _BANNER.match(line.upper())
     if match:
         return match["name"]
-    return line if loose else None
+    return line if loose and _is_upper_line(line) else None
+
+
+# ======================================================= lines run together
+
+#: A known label and its colon anywhere in a line: "... Ref: 241797 Deadline: 13-Jan-2025".
+_INLINE_LABEL = re.compile(
+    r"(?:(?<=\s)|^)(?:"
+    + "|".join(_label_pattern(label) for label in sorted(_LABELS, key=len, reverse=True))
+    + r")\s*:(?=\s*\S)",
+    re.I,
+)
+#: Labels recognisable without their colon inside a squashed header: several words, or "Grade" not after "NATO".
+_INLINE_BARE_LABEL = re.compile(
+    r"(?<=\s)(?:"
+    + "|".join(_label_pattern(label) for label in sorted(_LABELS, key=len, reverse=True) if " " in label)
+    + r"|(?<!NATO\s)Grade|Description:?)(?=\s|$)",
+    re.I,
+)
+#: "NATO NORTH ATLANTIC ... STAFF OTAN ORGANISATION DU TRAITÉ ...": the English and French letterheads on one line.
+_TWO_BANNERS = re.compile(r"^((NATO|OTAN)\b[^:]*?\S)\s+((?!\2)(?:OTAN|NATO)\b(?:(?!\s+(?:OTAN|NATO)\b).)*)$", re.I)
+_TOKEN = re.compile(r"\S+")
+_NUMBER_TOKEN = re.compile(r"^[0-9]{1,2}[.)]$")
+#: The longest run of capitalised words looked at for a heading.
+_MAX_HEADING_WORDS = 12
+
+
+def _unsquash(line: str) -> list[str]:
+    """Split a line that runs letterheads, header fields, or a section heading and its text together."""
+    if not line:
+        return [line]
+    for split in (_split_letterhead, _split_vacancy):
+        pieces = split(line)
+        if len(pieces) > 1:
+            return [part for piece in pieces for part in _unsquash(piece)]
+    return [part for piece in _split_fields(line) for part in _split_headings(piece)]
+
+
+def _split_letterhead(line: str) -> list[str]:
+    """"NATO NORTH ATLANTIC ... STAFF OTAN ORGANISATION DU TRAITÉ ...": one letterhead a line."""
+    banners = _TWO_BANNERS.match(line)
+    return [banners[1], banners[3]] if banners and _word_case(banners[1].replace(" ", "")) else [line]
+
+
+def _split_vacancy(line: str) -> list[str]:
+    """"VACANCY NOTIFICATION" on a line of its own, apart from the letterhead before it and the title after it."""
+    found = _VACANCY_ANYWHERE.search(line)
+    before = line[:found.start()] if found else ""
+    if found is None or (before and not (_is_upper_line(before) or _BANNER.match(before.upper()))):
+        return [line]
+    head = _VACANCY_HEAD.match(line[found.start():])
+    end = found.start() + (head.end() if head else len(found[0]))
+    return _cut(line, [found.start(), end])
+
+
+def _split_fields(line: str) -> list[str]:
+    """"Head, X Office Ref: 241797 Deadline: 13-Jan-2025" -> the title, then one line per field.
+
+    A line with two labelled fields is a squashed header; in it, the labels
+    that say what they are without a colon ("Clearance Level NS", "Grade NATO
+    Grade G20", a closing "Description") start fields too.
+    """
+    starts = [match.start() for match in _INLINE_LABEL.finditer(line)]
+    if len(starts) < 2:
+        return [line]
+    for match in _INLINE_BARE_LABEL.finditer(line):
+        starts += [match.start(), match.end()] if _DESCRIPTION.match(match[0]) else [match.start()]
+    return _cut(line, starts)
+
+
+def _split_headings(line: str) -> list[str]:
+    """"1. SUMMARY The Division leads ... 2. QUALIFICATIONS AND EXPERIENCE ESSENTIAL" -> headings on their own lines.
+
+    A heading is a known section name in capitals, numbered anywhere in the
+    line or unnumbered at its start or after a sentence; or numbered in lower
+    case after a sentence, when the words after it change case or the line is
+    long (text run together).  In a line all in capitals only a long line is cut.
+    """
+    if len(line) <= _MAX_HEADING_LENGTH and (_is_upper_line(line) or _is_heading_line(line)):
+        return [line]
+    tokens = list(_TOKEN.finditer(line))
+    cuts: list[int] = []
+    index = 0
+    while index < len(tokens):
+        end = _inline_heading(tokens, index, long_line=len(line) > _MAX_HEADING_LENGTH)
+        if end is None:
+            index += 1
+            continue
+        cuts += [tokens[index].start(), tokens[end - 1].end()]
+        index = end
+    return _cut(line, cuts)
+
+
+def _word_case(word: str) -> str | None:
+    if _is_upper_line(word):
+        return "upper"
+    return "lower" if any(char.isalpha() for char in word) and not any(char.isupper() for char in word) else None
+
+
+def _inline_heading(tokens: Sequence[re.Match[str]], index: int, long_line: bool) -> int | None:
+    """The index after a heading starting at ``tokens[index]``, if one does."""
+    numbered = bool(_NUMBER_TOKEN.match(tokens[index][0]))
+    first = index + 1 if numbered else index
+    after_sentence = index == 0 or bool(_TERMINAL.search(tokens[index - 1][0]))
+    case = _word_case(tokens[first][0]) if first < len(tokens) else None
+    if case is None or (not numbered and not after_sentence) or (case == "lower" and not (numbered and after_sentence)):
+        return None
+    last = first
+    while last < len(tokens) and last - first < _MAX_HEADING_WORDS and _word_case(tokens[last][0]) == case:
+        last += 1
+    for end in range(last, first, -1):
+        if _section_name(" ".join(token[0] for token in tokens[first:end])) is None:
+            continue
+        if case == "lower" and not (long_line or (end < len(tokens) and _word_case(tokens[end][0]) != "lower")):
+            return None
+        return end
+    return None
+
+
+def _cut(line: str, positions: Iterable[int]) -> list[str]:
+    cuts = [0, *sorted({p for p in positions if 0 < p < len(line)}), len(line)]
+    return [piece for a, b in zip(cuts, cuts[1:]) if (piece := line[a:b].strip())]
 
 
 # ====================================================== splitting languages
@@ -614,6 +671,17 @@ def _split_reference(title: str) -> tuple[str, str | None]:
     return title, None
 
 
+def starts_block(line: str) -> bool:
+    """A line that stands on its own: a heading, a header field, a bullet, "Description", "VACANCY NOTIFICATION"."""
+    return bool(
+        _is_heading_line(line)
+        or _match_label(line) is not None
+        or _BULLET.match(line)
+        or _DESCRIPTION.match(line)
+        or _VACANCY.match(line)
+    )
+
+
 def _is_title_like(line: str) -> bool:
     """A short line that is not a sentence, a bullet, a heading or a header field."""
     return (
@@ -759,7 +827,7 @@ def _currency(value: str) -> str | None:
 
 
 def _grade(value: str) -> str | None:
-    code = _GRADE_CODE.search(value)
+    code = _GRADE_CODE.search(value.upper())
     if code:
         return re.sub(r"\s+", "", code[0])
     rest = _GRADE_PREFIX.sub("", value).strip()
@@ -786,6 +854,7 @@ _FIELD_READERS: dict[str, Callable[[str], dict[str, object]]] = {
     "grade": lambda value: {"grade": _grade(value)},
     "clearance": lambda value: {"clearance": value},
     "reference": lambda value: {"reference": _reference(value)},
+    "title": lambda value: {},  # read by _build_header, with the reference it may carry
 }
 
 
@@ -793,7 +862,10 @@ def _build_header(title: str | None, fields: dict[str, str]) -> Header:
     values: dict[str, object] = {}
     for name, raw in fields.items():
         values.update(_FIELD_READERS[name](raw))
-    if title:
+    title = title or fields.get("title")
+    if title and len(post_titles(title)) > 1:
+        values["title"] = title  # several posts: kept whole, for split_posts
+    elif title:
         bare_title, reference = _split_reference(title)
         values["title"] = bare_title or None
         if not values.get("reference"):
@@ -848,12 +920,24 @@ def _read_title(lines: Sequence[str], index: int, after_vacancy: bool) -> tuple[
         taken.append(lines[end])
         end += 1
     title = " ".join(taken)
+    has_reference = _split_reference(title)[1] is not None
+    if has_reference:
+        title, end = _more_posts(lines, title, end)
     following = _next_filled(lines, end)
     header_follows = following < len(lines) and _match_label(lines[following]) is not None
-    has_reference = _split_reference(title)[1] is not None
     if after_vacancy or (_is_title_like(first) and (header_follows or has_reference)):
         return title, end
     return None, index
+
+
+def _more_posts(lines: Sequence[str], title: str, end: int) -> tuple[str, int]:
+    """Titles of further posts the notice advertises, one a line, each with its reference."""
+    following = _next_filled(lines, end)
+    while following < len(lines) and _is_title_like(lines[following]) and _split_reference(lines[following])[1]:
+        title = f"{title} / {lines[following]}"
+        end = following + 1
+        following = _next_filled(lines, end)
+    return title, end
 
 
 def _read_header(lines: Sequence[str], index: int, titled: bool) -> tuple[dict[str, str], int, str | None]:
@@ -870,7 +954,7 @@ def _read_header(lines: Sequence[str], index: int, titled: bool) -> tuple[dict[s
             continue
         if _DESCRIPTION.match(line):
             return fields, index + 1, line
-        label = _match_label(line)
+        label = _match_label(line, loose=bool(fields) or titled)
         if label is None:
             if fields and _OTHER_FIELD.match(line) and _label_follows(lines, index + 1):
                 index += 1  # an unknown field inside the header
@@ -914,12 +998,80 @@ def _close_section(sections: list[NoticeSection], key: str, heading: str, body: 
         sections.append(NoticeSection(key=key, heading=heading, text=text))
 
 
-def _parse_part(lines: Sequence[str], lang: Lang) -> tuple[NoticePart, list[str]]:
-    index, banner, after_vacancy = _skip_letterhead(lines)
-    title, index = _read_title(lines, index, after_vacancy)
+@dataclass(frozen=True)
+class _Top:
+    """What comes before a half's sections: letterhead names, title, header fields."""
+
+    banner: list[str]
+    title: str | None
+    fields: dict[str, str]
+    index: int  # of the first line after the header
+    description: str | None  # the "Description" line that closed the header
+
+
+def _read_top(lines: Sequence[str], start: int) -> _Top:
+    index, banner, after_vacancy = _skip_letterhead(lines[start:])
+    title, index = _read_title(lines, start + index, after_vacancy)
     fields, index, description = _read_header(lines, index, titled=title is not None)
-    part = NoticePart(lang=lang, header=_build_header(title, fields), sections=_split_sections(lines[index:], description))
-    return part, banner
+    return _Top(banner, title, fields, index, description)
+
+
+def _later_start(lines: Sequence[str]) -> int | None:
+    """Where a notice starts below page furniture (a site's menu, a breadcrumb): None if nowhere.
+
+    Looked for before the first section heading: a "VACANCY NOTIFICATION"
+    line, or a header (two fields in a row), with the title line above it.
+    """
+    end = next((i for i in range(len(lines)) if _heading_at(lines, i)), len(lines))
+    for index in range(1, end):
+        line = lines[index]
+        if _VACANCY.match(line):
+            return index
+        label = _match_label(line)
+        if label is not None and label.colon and _label_follows(lines, index + 1):
+            above = index - 1
+            while above >= 0 and not lines[above]:
+                above -= 1
+            return above if above > 0 and _is_title_like(lines[above]) else index
+    return None
+
+
+def _parse_part(lines: Sequence[str], lang: Lang) -> tuple[NoticePart, list[str]]:
+    top = _read_top(lines, 0)
+    if top.title is None and not top.fields:
+        later = _later_start(lines)
+        if later is not None:
+            top = _read_top(lines, later)
+    part = NoticePart(
+        lang=lang,
+        header=_build_header(top.title, top.fields),
+        sections=_split_sections(lines[top.index:], top.description),
+    )
+    return part, top.banner
+
+
+# ============================================================ several posts
+
+_POST_CODE = re.compile(rf"\(\s*{_REF_PREFIX}(?:{_REF_CODE})\s*\)")
+#: What joins two post titles: "and", "et", "/", ";", ",", "&".
+_POST_JOINER = re.compile(r"^\s*(?:and|et|&|/|;|,)\s*", re.I)
+
+
+def post_titles(title: str) -> list[tuple[str, str]]:
+    """("Head, A Section (PASP0109) and Head, B Section (PASP0016)") -> [(title, reference), ...].
+
+    One entry per post: a title with several references in brackets
+    advertises several posts.  A title with one reference gives one entry.
+    """
+    posts: list[tuple[str, str]] = []
+    start = 0
+    for code in _POST_CODE.finditer(title):
+        piece = _POST_JOINER.sub("", title[start:code.end()]).strip()
+        bare, reference = _split_reference(piece)
+        if reference and bare:
+            posts.append((bare, reference))
+        start = code.end()
+    return posts
 
 
 # ================================================================== notice
