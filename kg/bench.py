@@ -177,3 +177,148 @@ class BenchReport:
 
 def clean(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+# ------------------------------------------------------------------- the run
+
+
+@dataclass
+class BenchConfig:
+    notices: int = 1000
+    workdir: Path = Path("out/bench")
+    query_repeats: int = 20
+    rdflib_repeats: int = 3
+    jobs: int | None = None
+
+
+def run_bench(config: BenchConfig, say: Callable[[str], None] = print) -> BenchReport:
+    """Every measure, side by side, on a corpus of ``config.notices`` notices."""
+    report = BenchReport(config.notices)
+    corpus = config.workdir / f"corpus-{config.notices}"
+    out = config.workdir / f"out-{config.notices}"
+    if not corpus.is_dir() or len(list(corpus.glob("*.txt"))) != config.notices:
+        clean(corpus)
+        say(f"generating {config.notices} notices in {corpus}")
+        generate_corpus(config.notices, corpus)
+    paths = sorted(corpus.glob("*.txt"))
+    report.figures["build"] = _measure_build(corpus, out, paths, config, say)
+    report.figures["incremental"] = _measure_incremental(corpus, out, paths, say)
+    report.figures["turtle"] = _measure_turtle(out, say)
+    report.figures["queries"] = _measure_queries(out, config, say)
+    report.figures["query_command"] = _measure_query_command(out, report.figures["queries"], say)
+    return report
+
+
+def _measure_build(corpus: Path, out: Path, paths: list[Path], config: BenchConfig, say) -> dict:
+    say("blank spaCy tokenizer over the full text (the floor for any spaCy extractor)")
+    floor = tokenizer_floor(paths)
+    say("natokg build, one process, no cache")
+    single = out.with_name(out.name + "-single")
+    clean(single)
+    one_seconds, one_peak = build_in_subprocess(corpus, single, ("--jobs", "1", "--no-cache"))
+    say("natokg build, all cores, no cache")
+    clean(out)
+    jobs = ("--jobs", str(config.jobs)) if config.jobs else ()
+    seconds, peak = build_in_subprocess(corpus, out, (*jobs, "--no-cache"))
+    same = (single / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
+    clean(single)
+    say("natokg build again, filling the cache")
+    build_in_subprocess(corpus, out, jobs)
+    count = len(paths)
+    return {
+        "tokenizer_floor_notices_per_s": round(count / floor, 1),
+        "build_notices_per_s": round(count / seconds, 1),
+        "build_seconds": round(seconds, 2),
+        "build_peak_memory_mb": round(peak / 2**20),
+        "one_process_seconds": round(one_seconds, 2),
+        "one_process_peak_memory_mb": round(one_peak / 2**20),
+        "ratio_to_tokenizer_floor": round((count / seconds) / (count / floor), 2),
+        "same_graph_as_one_process": same,
+    }
+
+
+def _measure_incremental(corpus: Path, out: Path, paths: list[Path], say) -> dict:
+    say("rebuild after changing one notice")
+    changed = paths[len(paths) // 2]
+    original = changed.read_text(encoding="utf-8")
+    changed.write_text(original.replace("1. SUMMARY", "1. SUMMARY\n\nThis notice was revised.", 1), encoding="utf-8")
+    try:
+        seconds, _ = build_in_subprocess(corpus, out)
+    finally:
+        changed.write_text(original, encoding="utf-8")
+    return {"rebuild_one_changed_seconds": round(seconds, 2)}
+
+
+def _measure_turtle(out: Path, say) -> dict:
+    """Writing the whole graph as Turtle: natokg's writer against rdflib's, from the same quads."""
+    from rdflib import Graph
+
+    from kg.store import open_store
+
+    say("Turtle writing: natokg vs rdflib")
+    store = open_store(out)
+    quads = list(store.oxigraph.quads_for_pattern(None, None, None, None))
+    ours = timed(lambda: _our_turtle(quads))
+    graph = Graph()
+    from kg.query import from_ox
+
+    for quad in quads:
+        graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+    theirs = timed(lambda: graph.serialize(format="turtle"))
+    return {
+        "quads": len(quads),
+        "natokg_seconds": round(ours.seconds, 2),
+        "rdflib_seconds": round(theirs.seconds, 2),
+        "speed_up": round(theirs.seconds / ours.seconds, 1) if ours.seconds else None,
+    }
+
+
+def _our_turtle(quads: list) -> bytes:
+    import pyoxigraph as ox
+
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE)
+
+
+def _measure_queries(out: Path, config: BenchConfig, say) -> dict:
+    """p50/p95 of every library query on the store, and on rdflib's in-memory graph of the same triples."""
+    from rdflib import Graph
+
+    from kg.queries import library, run_named
+    from kg.store import open_store
+
+    say("library queries: Oxigraph store vs rdflib in memory")
+    store = open_store(out)
+    names = {name: name for name in library()}
+    on_store = query_latencies(lambda name: run_named(store, name), names, config.query_repeats)
+    load = timed(lambda: Graph().parse(out / "graph.ttl"))
+    graph = load.value
+    on_rdflib = query_latencies(lambda name: run_named(graph, name), names, config.rdflib_repeats)
+    rows = {}
+    for name in sorted(names):
+        ours, theirs = on_store[name], on_rdflib[name]
+        rows[name] = {**{f"store_{k}": v for k, v in ours.items()}, **{f"rdflib_{k}": v for k, v in theirs.items()},
+                      "speed_up": round(theirs["p50_ms"] / ours["p50_ms"], 1) if ours["p50_ms"] else None}
+    slowest = max(rows, key=lambda n: rows[n]["store_p50_ms"])
+    return {"rdflib_parse_seconds": round(load.seconds, 2), "slowest": slowest, "by_query": rows}
+
+
+def _measure_query_command(out: Path, queries: dict, say) -> dict:
+    """Wall-clock of ``natokg query`` on the store, start-up included, for the slowest library query."""
+    say("natokg query, start-up included")
+    name = queries["slowest"]
+    command = [sys.executable, "-m", "kg.cli", "query", name, "--store", str(out), "--format", "csv"]
+    samples = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        samples.append(time.perf_counter() - start)
+    return {"query": name, "seconds_median": round(statistics.median(samples), 2)}
+
+
+def write_report(report: BenchReport, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(report.to_json(), encoding="utf-8")
+    os.replace(temporary, path)
+    return path

@@ -43,6 +43,8 @@ def build(
     ),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder for graph.ttl, graph.trig, store/, org-graph.html."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first input that cannot be built."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes reading notices (0: one per core)."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse what unchanged inputs gave last time (OUT/.natokg-cache)."),
 ) -> None:
     """Build the graph from notices and write it to OUT.
 
@@ -55,9 +57,10 @@ def build(
 
     total = len(find_inputs(sources))
     with _progress() as progress:
-        task = progress.add_task("building", total=2 * total)
+        task = progress.add_task("reading", total=total)
         try:
-            result = build_to(sources, out, progress=lambda name: progress.advance(task), strict=strict)
+            result = build_to(sources, out, progress=lambda name: progress.advance(task), strict=strict,
+                              jobs=jobs or None, cache=cache)
         except NatoKGError as error:
             fail(str(error), 1)
     for report in result.reports:
@@ -321,6 +324,44 @@ def viz(
     except NatoKGError as error:
         fail(str(error))
     console.print(f"Wrote {target} ({projection.number_of_nodes()} nodes, {projection.number_of_edges()} edges)", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def bench(
+    notices: int = typer.Option(1000, "--notices", "-n", help="Size of the synthetic corpus grown from seeds/."),
+    workdir: Path = typer.Option(Path("out/bench"), "--workdir", help="Where the corpus and its builds go."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes for the parallel build (0: one per core)."),
+    report: Path = typer.Option(Path("out/bench.json"), "--report", help="Where the figures are written as JSON."),
+) -> None:
+    """Measure build throughput, memory, Turtle writing, query latency and incremental rebuilds."""
+    from kg.bench import BenchConfig, run_bench, write_report
+
+    config = BenchConfig(notices=notices, workdir=workdir, jobs=jobs or None)
+    result = run_bench(config, say=lambda line: errors.print(f"[dim]{escape(line)}[/]"))
+    write_report(result, report)
+    console.print(_bench_table(result.figures, notices))
+    console.print(f"Figures written to {report}")
+
+
+def _bench_table(figures: dict, notices: int) -> Table:
+    table = Table(title=f"natokg bench: {notices} notices", header_style="bold")
+    for column in ("measure", "natokg", "baseline", "ratio"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    build, turtle = figures["build"], figures["turtle"]
+    table.add_row("build throughput (notices/s)", str(build["build_notices_per_s"]),
+                  f"{build['tokenizer_floor_notices_per_s']} (blank tokenizer)", f"{build['ratio_to_tokenizer_floor']}x")
+    table.add_row("build seconds / peak MB", f"{build['build_seconds']} / {build['build_peak_memory_mb']}",
+                  f"{build['one_process_seconds']} / {build['one_process_peak_memory_mb']} (1 process)",
+                  "same graph" if build["same_graph_as_one_process"] else "GRAPHS DIFFER")
+    table.add_row("rebuild, one notice changed (s)", str(figures["incremental"]["rebuild_one_changed_seconds"]), "", "")
+    table.add_row(f"Turtle, {turtle['quads']} quads (s)", str(turtle["natokg_seconds"]),
+                  f"{turtle['rdflib_seconds']} (rdflib)", f"{turtle['speed_up']}x")
+    for name, row in figures["queries"]["by_query"].items():
+        table.add_row(f"query {name} p50 / p95 (ms)", f"{row['store_p50_ms']} / {row['store_p95_ms']}",
+                      f"{row['rdflib_p50_ms']} / {row['rdflib_p95_ms']} (rdflib)", f"{row['speed_up']}x")
+    command = figures["query_command"]
+    table.add_row(f"natokg query {command['query']} (s, with start-up)", str(command["seconds_median"]), "", "")
+    return table
 
 
 def main() -> None:

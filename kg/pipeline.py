@@ -26,8 +26,8 @@ from rdflib import Dataset
 from kg.build import build_dataset, union_graph
 from kg.config import BUILD_REPORT, GRAPH_TRIG, GRAPH_TTL, ORG_GRAPH_HTML, STORE_DIRNAME
 from kg.errors import InputError, NatoKGError
-from kg.extract import extract
-from kg.ingest import Document, Input, find_inputs, load
+from kg.batch import process_all
+from kg.ingest import Document, Input, find_inputs
 from kg.model import Corpus, Entity, Extraction, Notice, Posting
 from kg.resolve import resolve
 from kg.store import to_ox_quads, trig_bytes, turtle_bytes, write_store
@@ -36,8 +36,8 @@ from kg.visualise import render
 Progress = Callable[[str], None]
 
 BUILT, FAILED, SKIPPED = "built", "failed", "skipped"
-NOT_A_NOTICE = "not a vacancy notice: no header, no notice sections and no organisational names"
 STAGING_PREFIX = ".natokg-build-"
+CACHE_DIRNAME = ".natokg-cache"
 #: A staging folder this old is stale even if its build's process id is in use again.
 STALE_AFTER_SECONDS = 24 * 3600
 OUTPUTS = (GRAPH_TTL, GRAPH_TRIG, STORE_DIRNAME, ORG_GRAPH_HTML, BUILD_REPORT)
@@ -107,23 +107,6 @@ class _Batch:
         self.reports.append(NoticeReport(item.path, SKIPPED, item.problem, source=item.source))
 
 
-def read_documents(inputs: Iterable[Input], batch: _Batch, progress: Progress | None = None) -> list[Document]:
-    """Read every input; one that cannot be read becomes a failed report, not an exception."""
-    documents: list[Document] = []
-    for item in inputs:
-        if progress:
-            progress(item.path)
-        if item.skipped:
-            batch.skip(item)
-            continue
-        try:
-            documents.append(load(item))
-        except NatoKGError as error:
-            batch.fail(item.path, error.message, source=item.source)
-    _mark_duplicates(documents)
-    return documents
-
-
 def _mark_duplicates(documents: list[Document]) -> None:
     first_of: dict[str, str] = {}
     for document in documents:
@@ -134,43 +117,43 @@ def _mark_duplicates(documents: list[Document]) -> None:
             first_of[digest] = document.input.path
 
 
-def extract_all(documents: list[Document], batch: _Batch, progress: Progress | None = None) -> list[Extraction]:
-    """Extract every notice; a rule tripping on one notice, or a text that is no notice, fails only that one."""
+def read_and_extract(inputs: Iterable[Input], batch: _Batch, progress: Progress | None = None,
+                     jobs: int | None = None, cache_dir: Path | None = None) -> tuple[list[Document], list[Extraction]]:
+    """Read and extract every input (see :mod:`kg.batch`); one that fails becomes a failed report."""
+    inputs = list(inputs)
+    for item in inputs:
+        if item.skipped:
+            batch.skip(item)
+    documents: list[Document] = []
     extractions: list[Extraction] = []
-    for document in documents:
-        for notice in document.notices:
-            if progress:
-                progress(notice.source)
-            details = {"source": notice.source, "format": document.format, "encoding": document.encoding,
-                       "warnings": list(document.warnings)}
-            try:
-                extraction = extract(notice)
-            except Exception as error:  # noqa: BLE001 - one notice must not stop the batch
-                batch.fail(document.input.path, f"could not extract: {type(error).__name__}: {error}", **details)
+    for outcome in process_all([i for i in inputs if not i.skipped], jobs, cache_dir, progress):
+        if outcome.document is None:
+            batch.fail(outcome.item.path, outcome.error or "cannot be read", source=outcome.item.source)
+            continue
+        documents.append(outcome.document)
+        for result in outcome.notices:
+            if result.extraction is None:
+                document = outcome.document
+                batch.fail(document.input.path, result.error or "could not extract", source=result.source,
+                           format=document.format, encoding=document.encoding, warnings=list(document.warnings))
                 continue
-            if not _is_notice(notice, extraction):
-                batch.fail(document.input.path, NOT_A_NOTICE, **details)
-                continue
-            extractions.append(extraction)
-    return extractions
-
-
-def _is_notice(notice: Notice, extraction: Extraction) -> bool:
-    """A header, a notice section or an organisational name: any of them makes a text a notice."""
-    has_header = any(part.header != type(part.header)() for part in notice.parts)
-    has_sections = any(section.key != "description" for part in notice.parts for section in part.sections)
-    return has_header or has_sections or any(entity.type for entity in extraction.entities)
+            extractions.append(result.extraction)
+    _mark_duplicates(documents)
+    return documents, extractions
 
 
 # =================================================================== the chain
 
 
-def build_corpus(sources: Iterable[str | Path], progress: Progress | None = None,
-                 strict: bool = False) -> tuple[Corpus, list[NoticeReport]]:
-    """Ingest, extract and resolve: the plain-data graph and a report per input."""
+def build_corpus(sources: Iterable[str | Path], progress: Progress | None = None, strict: bool = False,
+                 jobs: int | None = None, cache_dir: Path | None = None) -> tuple[Corpus, list[NoticeReport]]:
+    """Ingest, extract and resolve: the plain-data graph and a report per input.
+
+    ``jobs`` worker processes share the reading (default: one per core);
+    ``cache_dir`` keeps what each input gave, so a rebuild reads changed inputs only.
+    """
     batch = _Batch(strict)
-    documents = read_documents(find_inputs(sources), batch, progress)
-    extractions = extract_all(documents, batch, progress)
+    documents, extractions = read_and_extract(find_inputs(sources), batch, progress, jobs, cache_dir)
     corpus = resolve(extractions)
     by_source = {posting.source: posting for posting in corpus.postings}
     document_of = {notice.source: document for document in documents for notice in document.notices}
@@ -234,13 +217,15 @@ def build(sources: Iterable[str | Path]) -> Dataset:
 
 
 def build_to(sources: Iterable[str | Path], out_dir: Path, progress: Progress | None = None,
-             strict: bool = False) -> BuildResult:
+             strict: bool = False, jobs: int | None = None, cache: bool = True) -> BuildResult:
     """Build and write graph.ttl, graph.trig, store/, org-graph.html and build-report.json.
 
     Nothing is written when no notice could be built; with ``strict`` the first
     input that fails raises :class:`~kg.errors.InputError` and nothing is written.
+    With ``cache``, what each input gave is kept in ``OUT/.natokg-cache`` for the next build.
     """
-    corpus, reports = build_corpus(sources, progress, strict)
+    cache_dir = Path(out_dir) / CACHE_DIRNAME if cache else None
+    corpus, reports = build_corpus(sources, progress, strict, jobs, cache_dir)
     result = BuildResult(corpus, build_dataset(corpus), reports)
     if result.built:
         result.outputs = write_all(result, Path(out_dir))

@@ -327,7 +327,7 @@ def test_pipeline_interrupted_build_leaves_previous_outputs(tmp_path: Path) -> N
     )
 
     build_to([DATA / "fmt_notice.txt"], out)  # the next build removes what the killed one left
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".natokg-cache"]
     assert _snapshot(out)["graph.ttl"] == before["graph.ttl"]
 
 
@@ -361,3 +361,45 @@ def test_pipeline_stale_staging_folder_is_removed(tmp_path: Path) -> None:
     (out / ".store.old").mkdir()
     build_to([DATA / "fmt_notice.txt"], out)
     assert not stale.exists() and not (out / ".store.old").exists()
+
+
+def test_pipeline_parallel_build_gives_the_one_process_graph(tmp_path: Path) -> None:
+    from kg.batch import PARALLEL_FROM
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    seed_files = sorted(SEEDS.glob("*.txt"))
+    for index in range(PARALLEL_FROM + 4):
+        source = seed_files[index % len(seed_files)]
+        (folder / f"{index:03d}_{source.name}").write_bytes(source.read_bytes())
+    one = build_to([folder], tmp_path / "one", jobs=1, cache=False)
+    two = build_to([folder], tmp_path / "two", jobs=2, cache=False)
+    assert two.outputs["graph.ttl"].read_bytes() == one.outputs["graph.ttl"].read_bytes()
+    assert two.outputs["build-report.json"].read_bytes() == one.outputs["build-report.json"].read_bytes()
+
+
+def test_pipeline_cache_rereads_only_changed_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.batch
+
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    for seed_file in sorted(SEEDS.glob("*.txt")):
+        (folder / seed_file.name).write_bytes(seed_file.read_bytes())
+    out = tmp_path / "out"
+    first = build_to([folder], out, jobs=1)
+    read: list[str] = []
+    original = kg.batch._read_and_extract
+
+    def counting(item):
+        read.append(Path(item.path).name)
+        return original(item)
+
+    monkeypatch.setattr(kg.batch, "_read_and_extract", counting)
+    again = build_to([folder], out, jobs=1)
+    assert read == []
+    assert again.outputs["graph.ttl"].read_bytes() == first.outputs["graph.ttl"].read_bytes()
+    changed = folder / "002_792c4d0b5a490f99.txt"
+    changed.write_text(changed.read_text().replace("Officer, Defence Planning", "Officer, Defence Planning Policy"))
+    third = build_to([folder], out, jobs=1)
+    assert read == ["002_792c4d0b5a490f99.txt"]
+    assert b"Officer, Defence Planning Policy" in third.outputs["graph.ttl"].read_bytes()

@@ -1,0 +1,218 @@
+"""Reading and extracting a batch of inputs: across processes, and only what changed.
+
+Each input is read and extracted on its own (by one worker process when
+there are many), so the work spreads over the machine's cores; results come
+back in input order, so a parallel build gives the same graph as a
+one-process build. What an input gave is cached on disk under a key made of
+its bytes, its name and the version of the code that reads notices, so a
+rebuild after changing one notice re-reads that notice only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import multiprocessing.context
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from kg import config
+from kg.errors import NatoKGError
+from kg.extract import extract
+from kg.ingest import Document, Input, load
+from kg.model import Extraction, Notice
+
+#: Inputs below this count are read in the calling process: starting workers costs more.
+PARALLEL_FROM = 16
+#: Inputs handed to a worker at a time.
+CHUNK_SIZE = 8
+#: Files whose content decides what reading gives: a change to any of them empties the cache.
+CODE_FOLDERS = ("extract", "ingest")
+CODE_FILES = ("model.py", "batch.py", "data/nato_bodies.json")
+
+
+@dataclass
+class NoticeResult:
+    """One notice of an input: its extraction, or why it gave none."""
+
+    source: str
+    extraction: Extraction | None = None
+    error: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What reading one input gave: its document and a result per notice, or the reason it failed."""
+
+    item: Input
+    document: Document | None = None
+    error: str | None = None
+    notices: list[NoticeResult] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ one input
+
+
+def process_input(item: Input, cache_dir: Path | None = None) -> Outcome:
+    """Read and extract one input, from the cache when its bytes were seen before."""
+    key = cache_key(item) if cache_dir is not None else None
+    if key is not None:
+        cached = _cache_get(cache_dir, key)
+        if cached is not None:
+            return replace(cached, item=item)
+    outcome = _read_and_extract(item)
+    if key is not None:
+        _cache_put(cache_dir, key, outcome)
+    return outcome
+
+
+def _read_and_extract(item: Input) -> Outcome:
+    try:
+        document = load(item)
+    except NatoKGError as error:
+        return Outcome(item, error=error.message)
+    results = [_extract_one(notice) for notice in document.notices]
+    document.notices = [slim(notice) for notice in document.notices]
+    return Outcome(item, document, notices=results)
+
+
+def _extract_one(notice: Notice) -> NoticeResult:
+    try:
+        extraction = extract(notice)
+    except Exception as error:  # noqa: BLE001 - a rule tripping on one notice must not stop the batch
+        return NoticeResult(notice.source, error=f"could not extract: {type(error).__name__}: {error}")
+    if not is_notice(notice, extraction):
+        return NoticeResult(notice.source, error=NOT_A_NOTICE)
+    extraction.notice = slim(notice)
+    return NoticeResult(notice.source, extraction)
+
+
+NOT_A_NOTICE = "not a vacancy notice: no header, no notice sections and no organisational names"
+
+
+def is_notice(notice: Notice, extraction: Extraction) -> bool:
+    """A header, a notice section or an organisational name: any of them makes a text a notice."""
+    has_header = any(part.header != type(part.header)() for part in notice.parts)
+    has_sections = any(section.key != "description" for part in notice.parts for section in part.sections)
+    return has_header or has_sections or any(entity.type for entity in extraction.entities)
+
+
+def slim(notice: Notice) -> Notice:
+    """The notice without its text: what later stages need (source, hash, headers, section names).
+
+    The sentences that matter travel in the extraction's evidence; dropping the
+    rest keeps a large batch small in memory and in the cache.
+    """
+    parts = tuple(replace(part, sections=tuple(replace(s, text="") for s in part.sections)) for part in notice.parts)
+    return replace(notice, text="", parts=parts)
+
+
+# ---------------------------------------------------------------------- cache
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the code and data that turn bytes into extractions."""
+    digest = hashlib.sha256()
+    package = config.PACKAGE_DIR
+    files = sorted(p for folder in CODE_FOLDERS for p in (package / folder).rglob("*.py"))
+    files += [package / name for name in CODE_FILES]
+    for path in files:
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(item: Input) -> str | None:
+    """The key of an input's bytes, name and code version; None when it cannot or should not be cached."""
+    if item.file is None or item.problem or item.skipped:
+        return None
+    try:
+        if item.file.stat().st_size > config.MAX_INPUT_BYTES:
+            return None
+        data = item.file.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256(code_version().encode())
+    digest.update(item.source.encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def _cache_get(cache_dir: Path, key: str) -> Outcome | None:
+    path = cache_dir / key[:2] / f"{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            outcome = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return outcome if isinstance(outcome, Outcome) else None
+
+
+def _cache_put(cache_dir: Path, key: str, outcome: Outcome) -> None:
+    """Write atomically; a cache that cannot be written only makes the next build slower."""
+    folder = cache_dir / key[:2]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, folder / f"{key}.pickle")
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------- batch
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def process_all(
+    items: Iterable[Input],
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Iterator[Outcome]:
+    """Every input's outcome, in input order; workers when the batch is large and ``jobs`` > 1."""
+    items = list(items)
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    stdin = [i for i in items if i.is_stdin]
+    if jobs == 1 or len(items) - len(stdin) < PARALLEL_FROM:
+        outcomes: Iterable[Outcome] = (process_input(item, cache_dir) for item in items)
+        yield from _with_progress(outcomes, progress)
+        return
+    yield from _with_progress((process_input(item, cache_dir) for item in stdin), progress)
+    files = [i for i in items if not i.is_stdin]
+    _warm_up()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
+        outcomes = pool.map(process_input, files, [cache_dir] * len(files), chunksize=CHUNK_SIZE)
+        yield from _with_progress(outcomes, progress)
+
+
+def _fork_context() -> multiprocessing.context.BaseContext | None:
+    """Forked workers share the loaded pipelines; where fork is missing, the default start method."""
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+
+
+def _warm_up() -> None:
+    """Load the pipelines before the workers fork, so that each starts with them loaded."""
+    from kg.extract import pipeline
+
+    pipeline("en")
+
+
+def _with_progress(outcomes: Iterable[Outcome], progress: Callable[[str], None] | None) -> Iterator[Outcome]:
+    for outcome in outcomes:
+        if progress:
+            progress(outcome.item.path)
+        yield outcome
