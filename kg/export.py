@@ -11,8 +11,14 @@ Every format reads the quads of the store (:func:`kg.store.open_store`):
 * ``csv``: the same network as an edge list, for a spreadsheet or pandas.
 
 The RDF outputs list their triples in a fixed order, so the same store always
-gives the same bytes.  Files are written beside their target and moved into
-place (:func:`kg.store.write_atomically`).
+gives the same bytes, and Turtle and TriG are the bytes ``natokg build``
+wrote.  Turtle, TriG and N-Triples stream from the store through Oxigraph's
+writers (:class:`kg.store.QuadTable`), and the networks are projected from
+the part of the graph they show (:func:`kg.visualise.project.projection_graph`),
+so a store of millions of quads is never loaded into rdflib for them; only
+JSON-LD, written by rdflib, needs the whole graph in memory.  Files are
+written beside their target and moved into place
+(:func:`kg.store.write_file_atomically`).
 """
 
 from __future__ import annotations
@@ -27,12 +33,21 @@ from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph
 
-from kg.build import PREFIXES, new_dataset, union_graph
+from kg.build import PREFIXES, bind_prefixes, union_graph
 from kg.errors import NatoKGError
-from kg.query import from_ox
-from kg.store import StoreDataset, open_store, store_dir_of, trig_bytes, turtle_bytes, write_atomically
+from kg.store import (
+    QuadTable,
+    StoreDataset,
+    open_store,
+    quad_table,
+    rdflib_from_ox,
+    store_dir_of,
+    write_file_atomically,
+    write_trig,
+    write_turtle,
+)
 
 #: The JSON-LD ``@context``: the project's prefixes, so IRIs read ``org:postIn``, ``kgd:unit/...``.
 JSONLD_CONTEXT: dict[str, str] = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
@@ -49,34 +64,69 @@ class ExportFormat:
     suffix: str
     description: str
     render: Callable[[Dataset], bytes]
+    #: Writes the format straight into a file, without holding its bytes, where it can.
+    stream: Callable[[Dataset, Path], object] | None = None
 
 
 # ------------------------------------------------------------------ reading
 
 
 def load_dataset(store: StoreDataset) -> Dataset:
-    """The store's quads in an in-memory rdflib Dataset, each in its named graph."""
-    dataset = new_dataset()
-    for quad in store.oxigraph.quads_for_pattern(None, None, None, None):
-        name = quad.graph_name
-        graph = dataset.graph(URIRef(name.value)) if isinstance(name, ox.NamedNode) else dataset.default_graph
-        graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
-    return dataset
+    """The store as the exporters read it: the opened store itself, loaded into nothing.
+
+    Each format reads what it needs from the store when it is written (see
+    the module's docstring); any rdflib Dataset can be exported as well.
+    """
+    return store
+
+
+def rdflib_union(dataset: Dataset) -> Graph:
+    """Every triple of the dataset in one in-memory rdflib graph, prefixes bound."""
+    oxigraph = getattr(dataset, "oxigraph", None)
+    if not isinstance(oxigraph, ox.Store):
+        return union_graph(dataset)
+    graph = Graph()
+    bind_prefixes(graph)
+    for quad in oxigraph.quads_for_pattern(None, None, None, None):
+        graph.add((rdflib_from_ox(quad.subject), rdflib_from_ox(quad.predicate), rdflib_from_ox(quad.object)))
+    return graph
 
 
 # ------------------------------------------------------------------- RDF
 
 
+def turtle_bytes(dataset: Dataset) -> bytes:
+    return write_turtle(quad_table(dataset)) or b""
+
+
+def trig_bytes(dataset: Dataset) -> bytes:
+    return write_trig(quad_table(dataset)) or b""
+
+
+def write_ntriples(table: QuadTable, output: Path | None = None) -> bytes | None:
+    return ox.serialize(table.triples(), None if output is None else str(output), ox.RdfFormat.N_TRIPLES)
+
+
 def ntriples_bytes(dataset: Dataset) -> bytes:
-    """N-Triples, one triple a line, lines sorted."""
-    text = union_graph(dataset).serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    """N-Triples, one triple a line, in the fixed order of the Turtle (by subject, predicate, object)."""
+    return write_ntriples(quad_table(dataset)) or b""
+
+
+def turtle_file(dataset: Dataset, path: Path) -> None:
+    write_turtle(quad_table(dataset), path)
+
+
+def trig_file(dataset: Dataset, path: Path) -> None:
+    write_trig(quad_table(dataset), path)
+
+
+def ntriples_file(dataset: Dataset, path: Path) -> None:
+    write_ntriples(quad_table(dataset), path)
 
 
 def jsonld_bytes(dataset: Dataset) -> bytes:
     """JSON-LD of the merged graph with the prefixes as ``@context``; nodes sorted by ``@id``."""
-    text = union_graph(dataset).serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
+    text = rdflib_union(dataset).serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
     document = json.loads(text)
     if isinstance(document.get("@graph"), list):
         document["@graph"].sort(key=lambda node: str(node.get("@id", "")))
@@ -89,8 +139,9 @@ def jsonld_bytes(dataset: Dataset) -> bytes:
 def org_network(dataset: Dataset) -> nx.MultiDiGraph:
     """The organisational network: units, committees and posts, with their relations as ``kind``."""
     from kg.visualise import to_networkx
+    from kg.visualise.project import projection_graph
 
-    return to_networkx(union_graph(dataset), include_posts=True)
+    return to_networkx(projection_graph(quad_table(dataset)), include_posts=True)
 
 
 def flat_value(value: Any) -> str:
@@ -156,10 +207,10 @@ def edge_list_bytes(dataset: Dataset) -> bytes:
 EXPORTERS: dict[str, ExportFormat] = {
     exporter.name: exporter
     for exporter in (
-        ExportFormat("ttl", ".ttl", "Turtle, every notice's graph merged", turtle_bytes),
-        ExportFormat("trig", ".trig", "TriG, one named graph per notice", trig_bytes),
+        ExportFormat("ttl", ".ttl", "Turtle, every notice's graph merged", turtle_bytes, turtle_file),
+        ExportFormat("trig", ".trig", "TriG, one named graph per notice", trig_bytes, trig_file),
         ExportFormat("jsonld", ".jsonld", "JSON-LD with a compact @context", jsonld_bytes),
-        ExportFormat("nt", ".nt", "N-Triples, sorted", ntriples_bytes),
+        ExportFormat("nt", ".nt", "N-Triples, sorted", ntriples_bytes, ntriples_file),
         ExportFormat("graphml", ".graphml", "GraphML of the organisational network (Gephi)", graphml_bytes),
         ExportFormat("csv", ".csv", "CSV edge list of the organisational network", edge_list_bytes),
     )
@@ -190,12 +241,21 @@ def write_export(dataset: Dataset, fmt: str, out: Path | None = None, store: Pat
         if store is None:
             raise ExportError("give the file to write, or the store it comes from")
         out = default_export_path(store, exporter.name)
-    data = exporter.render(dataset)
+    writer = file_writer(exporter, dataset)
     try:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
-        return write_atomically(Path(out), data)
+        return write_file_atomically(Path(out), writer)
     except OSError as error:
         raise ExportError(f"cannot write: {error.strerror or error}", out) from error
+
+
+def file_writer(exporter: ExportFormat, dataset: Dataset) -> Callable[[Path], object]:
+    """What fills the file: the format's own streaming writer, else its bytes, made before the file is."""
+    stream = exporter.stream
+    if stream is not None:
+        return lambda path: stream(dataset, path)
+    data = exporter.render(dataset)
+    return lambda path: path.write_bytes(data)
 
 
 def export(store: Path, fmt: str, out: Path | None = None) -> Path:

@@ -19,19 +19,21 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Dataset
 
-from kg.build import build_dataset, union_graph
+from kg.build import build_dataset
 from kg.config import BUILD_REPORT, GRAPH_TRIG, GRAPH_TTL, ORG_GRAPH_HTML, STORE_DIRNAME
 from kg.errors import InputError, NatoKGError
 from kg.batch import process_all
 from kg.ingest import Document, Input, find_inputs
 from kg.model import Corpus, Entity, Extraction, Notice, Posting
 from kg.resolve import resolve
-from kg.store import to_ox_quads, trig_bytes, turtle_bytes, write_store
+from kg.store import QuadTable, StoreLoad, write_trig, write_turtle
 from kg.visualise import render
+from kg.visualise.project import projection_graph
 
 Progress = Callable[[str], None]
 
@@ -64,9 +66,13 @@ class NoticeReport:
 @dataclass
 class BuildResult:
     corpus: Corpus
-    dataset: Dataset
     reports: list[NoticeReport]
     outputs: dict[str, Path] = field(default_factory=dict)
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The graph as an rdflib Dataset, made on first use: writing the outputs needs none."""
+        return build_dataset(self.corpus)
 
     @property
     def failed(self) -> list[NoticeReport]:
@@ -226,7 +232,7 @@ def build_to(sources: Iterable[str | Path], out_dir: Path, progress: Progress | 
     """
     cache_dir = Path(out_dir) / CACHE_DIRNAME if cache else None
     corpus, reports = build_corpus(sources, progress, strict, jobs, cache_dir)
-    result = BuildResult(corpus, build_dataset(corpus), reports)
+    result = BuildResult(corpus, reports)
     if result.built:
         result.outputs = write_all(result, Path(out_dir))
     return result
@@ -236,16 +242,32 @@ def build_to(sources: Iterable[str | Path], out_dir: Path, progress: Progress | 
 
 
 def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
-    """Write every output into a fresh staging folder, then move each into ``out_dir``."""
+    """Write every output into a fresh staging folder, then move each into ``out_dir``.
+
+    The quads go from the corpus to Oxigraph's writers without an rdflib
+    graph of the whole corpus (:class:`~kg.store.QuadTable`).  The TriG is
+    written first, so that the store can fill from it, in a child process for
+    a big build, while the Turtle, the page and the report are written.  The
+    page is drawn from the part of the graph it shows
+    (:func:`~kg.visualise.project.projection_graph`).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
-        (staging / GRAPH_TTL).write_bytes(turtle_bytes(result.dataset))
-        (staging / GRAPH_TRIG).write_bytes(trig_bytes(result.dataset))
-        write_store(staging / STORE_DIRNAME, to_ox_quads(result.dataset))
-        render(union_graph(result.dataset), staging / ORG_GRAPH_HTML)
-        (staging / BUILD_REPORT).write_text(report_json(result), encoding="utf-8")
+        quads = QuadTable.of_corpus(result.corpus)
+        write_trig(quads, staging / GRAPH_TRIG)
+        store = StoreLoad(staging / GRAPH_TRIG, staging / STORE_DIRNAME, len(quads))
+        try:
+            write_turtle(quads, staging / GRAPH_TTL)
+            shown = projection_graph(quads)
+            del quads  # the store may still be filling: free the table meanwhile
+            render(shown, staging / ORG_GRAPH_HTML)
+            (staging / BUILD_REPORT).write_text(report_json(result), encoding="utf-8")
+            store.finish()
+        except BaseException:
+            store.abandon()
+            raise
         return {name: _move_into(staging / name, out_dir / name) for name in OUTPUTS}
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -7,119 +7,397 @@
 * ``store/``: an on-disk Oxigraph store holding the quads, which the other
   commands open read-only instead of parsing Turtle again.
 
-rdflib's Turtle writer sorts prefixes, subjects, predicates and objects, so
-the same dataset gives the same bytes in any process; its TriG writer lists
-the named graphs by iterating a set, whose order follows the hash seed, so
-``SortedTrigSerializer`` sorts them.  Each file is written beside its target
-and moved into place with ``os.replace``; the store is built in a fresh folder
-and swapped in, so a reader never sees half an output.
+A corpus of ten thousand notices makes millions of quads, too many for an
+rdflib graph, so the writers hold none.  A :class:`QuadTable` numbers each
+distinct term once and keeps the quads as four columns of numbers; numpy
+sorts and deduplicates the columns, and Oxigraph's serializers write the
+quads in that order.  The order follows the terms' text (``rdf:type`` first,
+then IRIs, then literals), never a hash or an insertion order, so the same
+quads give the same bytes in any process.  ``kgd:`` is left out of the
+written prefixes: its local names hold ``/``, which a Turtle writer must
+escape (``kgd:unit\\/x``), so those IRIs read better in full.
+
+Each file is written beside its target and moved into place with
+``os.replace``; the store is built in a fresh folder and swapped in, so a
+reader never sees half an output.  A big store is filled by a child process
+from the TriG file while this one goes on with the other outputs
+(:class:`StoreLoad`): Oxigraph's loader then runs on the second core, and
+its memory is not added to the build's.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
-import warnings
-from collections.abc import Iterator
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from itertools import count, islice, repeat
 from pathlib import Path
+from typing import NamedTuple, Union
 
+import numpy as np
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.plugins.serializers.trig import TrigSerializer
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
-from kg.build import bind_prefixes, union_graph
+from kg.build import PREFIXES, Lit, bind_prefixes, build_graphs, rdf
 from kg.config import GRAPH_TRIG, GRAPH_TTL, STORE_DIRNAME
 from kg.errors import StoreError
+from kg.model import Corpus
 
 #: A file Oxigraph (RocksDB) always keeps in a store folder.
 STORE_MARKER = "CURRENT"
 
+#: Prefixes written in graph.ttl and graph.trig (see the module's docstring for kgd:).
+WRITTEN_PREFIXES: dict[str, str] = {prefix: str(ns) for prefix, ns in PREFIXES.items() if prefix != "kgd"}
 
-# ------------------------------------------------------- rdflib -> Oxigraph
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+#: Quads handed to Oxigraph's loader at a time.  Its memory grows fast with the batch (for
+#: five million quads: about 450 MB in batches of 250,000, 1.3 GB of 500,000, 1.8 GB in one).
+LOAD_BATCH = 250_000
+#: Stores of more quads than this are filled by a child process (:class:`StoreLoad`).
+BACKGROUND_LOAD_QUADS = 200_000
+#: Rows of the sorted columns turned into Python numbers at a time while writing.
+WRITE_CHUNK = 1 << 16
 
 
-def to_ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
+class Blank(NamedTuple):
+    """A blank node: the graphs built here have none, but a dataset given to the writers may."""
+
+    id: str
+
+
+#: A term as the table keeps it: an IRI (``str``), a literal, a blank node, or None for the default graph.
+PlainTerm = Union[str, Lit, Blank, None]
+OxTerm = Union[ox.NamedNode, ox.Literal, ox.BlankNode, ox.DefaultGraph]
+
+
+# ------------------------------------------------------------------ terms
+
+
+def ox_term(term: PlainTerm) -> OxTerm:
+    if type(term) is str:
+        return ox.NamedNode(term)
+    if isinstance(term, Lit):
+        if term.lang:
+            return ox.Literal(term.value, language=term.lang)
         if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
+            return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(term.value)
+    if isinstance(term, Blank):
+        return ox.BlankNode(term.id)
+    if term is None:
+        return ox.DefaultGraph()
     raise TypeError(f"cannot store the RDF term {term!r}")
 
 
-def to_ox_quads(ds: Dataset) -> list[ox.Quad]:
-    """The dataset's quads as Oxigraph quads; triples of the default graph stay in the default graph."""
-    quads = []
-    for s, p, o, g in ds.quads((None, None, None, None)):
-        graph_name = getattr(g, "identifier", g)
-        terms = (to_ox_term(s), to_ox_term(p), to_ox_term(o))
-        if graph_name is None or graph_name == DATASET_DEFAULT_GRAPH_ID:
-            quads.append(ox.Quad(*terms))
+def plain_from_ox(term: OxTerm) -> PlainTerm:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        return Lit(term.value, term.language, None if term.language or datatype == XSD_STRING else datatype)
+    if isinstance(term, ox.BlankNode):
+        return Blank(term.value)
+    if isinstance(term, ox.DefaultGraph):
+        return None
+    raise TypeError(f"cannot store the RDF term {term!r}")
+
+
+def plain_from_rdflib(term: Node | None) -> PlainTerm:
+    if isinstance(term, URIRef):
+        return str(term) if term != DATASET_DEFAULT_GRAPH_ID else None
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype and not term.language else None
+        return Lit(str(term), term.language or None, None if datatype == XSD_STRING else datatype)
+    if isinstance(term, BNode):
+        return Blank(str(term))
+    if term is None:
+        return None
+    raise TypeError(f"cannot store the RDF term {term!r}")
+
+
+def rdflib_from_ox(term: OxTerm) -> Identifier:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"not a node of a triple: {term!r}")
+
+
+def to_ox_term(term: Node) -> OxTerm:
+    """An rdflib term as an Oxigraph term (for binding query parameters)."""
+    return ox_term(plain_from_rdflib(term))
+
+
+_RDF_TYPE = rdf.type
+
+
+def sort_key(term: PlainTerm) -> str:
+    """Where a term goes in the written order: the default graph, rdf:type, IRIs, literals, blank nodes.
+
+    Literals sort as rdflib sorts them: by datatype (a language-tagged
+    literal counting as a string), then language (untagged first), then
+    text; so an English title comes before its French one, as it did when
+    rdflib wrote the files, and readers that take a property's first value
+    still find the English one.  The control characters in front keep the
+    kinds of terms apart.
+    """
+    if type(term) is str:
+        return "\x02" if term == _RDF_TYPE else "\x03" + term
+    if isinstance(term, Lit):
+        return f"\x04{term.datatype or XSD_STRING}\x00{term.lang or ''}\x00{term.value}"
+    if isinstance(term, Blank):
+        return "\x05" + term.id
+    return "\x01"
+
+
+# ---------------------------------------------------------------- the table
+
+
+class QuadTable:
+    """Quads as four columns of term numbers: cheap to hold, sort and deduplicate by the million.
+
+    Quads are added graph by graph; the first read seals the table: the
+    terms are renumbered in their written order (:func:`sort_key`), turned
+    into Oxigraph terms once each, and the columns become numpy arrays, so
+    that sorting the quads is sorting numbers.
+    """
+
+    def __init__(self) -> None:
+        self._ids: defaultdict[PlainTerm, int] | None = defaultdict(count().__next__)
+        self._columns = tuple(array("I") for _ in range(4))  # graph, subject, predicate, object
+        self._terms: list[OxTerm] = []
+        self._sealed: tuple[np.ndarray, ...] = ()
+        self._quad_order: np.ndarray | None = None
+        self._triple_order: np.ndarray | None = None
+        self._predicates: dict[str, int] | None = None
+
+    # ----------------------------------------------------------- filling
+
+    @classmethod
+    def of_corpus(cls, corpus: Corpus) -> QuadTable:
+        table = cls()
+        for graph_name, triples in build_graphs(corpus):
+            table.add_graph(graph_name, triples)
+        return table
+
+    @classmethod
+    def of_dataset(cls, dataset: Dataset | Graph) -> QuadTable:
+        """The quads of an rdflib Dataset (or the triples of a Graph, in the default graph)."""
+        oxigraph = getattr(dataset, "oxigraph", None)
+        if isinstance(oxigraph, ox.Store):
+            return cls.of_store(oxigraph)
+        table = cls()
+        if isinstance(dataset, Dataset):
+            quads = ((s, p, o, getattr(g, "identifier", g)) for s, p, o, g in dataset.quads((None, None, None, None)))
         else:
-            quads.append(ox.Quad(*terms, to_ox_term(graph_name)))
-    return quads
+            quads = ((s, p, o, None) for s, p, o in dataset)
+        table.add_quads(tuple(map(plain_from_rdflib, quad)) for quad in quads)
+        return table
+
+    @classmethod
+    def of_store(cls, store: ox.Store) -> QuadTable:
+        table = cls()
+        table.add_quads(
+            (plain_from_ox(q.subject), plain_from_ox(q.predicate), plain_from_ox(q.object), plain_from_ox(q.graph_name))
+            for q in store.quads_for_pattern(None, None, None, None)
+        )
+        return table
+
+    def add_graph(self, graph_name: PlainTerm, triples: Iterable[tuple[PlainTerm, PlainTerm, PlainTerm]]) -> None:
+        """Add one graph's triples: a whole graph at a time lets C loops number the terms."""
+        rows = list(triples)
+        if not rows:
+            return
+        number = self._open_ids().__getitem__
+        graphs, subjects, predicates, objects = self._columns
+        column_s, column_p, column_o = zip(*rows)
+        subjects.extend(map(number, column_s))
+        predicates.extend(map(number, column_p))
+        objects.extend(map(number, column_o))
+        graphs.extend(repeat(number(graph_name), len(rows)))
+
+    def add_quads(self, quads: Iterable[tuple[PlainTerm, PlainTerm, PlainTerm, PlainTerm]]) -> None:
+        number = self._open_ids().__getitem__
+        graphs, subjects, predicates, objects = self._columns
+        for s, p, o, g in quads:
+            subjects.append(number(s))
+            predicates.append(number(p))
+            objects.append(number(o))
+            graphs.append(number(g))
+
+    def _open_ids(self) -> defaultdict[PlainTerm, int]:
+        if self._ids is None:
+            raise RuntimeError("the quad table has been read: no quad can be added any more")
+        return self._ids
+
+    # ----------------------------------------------------------- sealing
+
+    def _seal(self) -> tuple[np.ndarray, ...]:
+        """Renumber the terms in written order, once, and free what numbering them took."""
+        if self._ids is None:
+            return self._sealed
+        terms = list(self._ids)  # a term's number is its place in insertion order
+        self._ids = None
+        keys = [sort_key(term) for term in terms]
+        order = sorted(range(len(terms)), key=keys.__getitem__)
+        del keys
+        rank = np.empty(len(terms), dtype=np.uint32)
+        rank[np.asarray(order, dtype=np.int64)] = np.arange(len(terms), dtype=np.uint32)
+        self._terms = [ox_term(terms[i]) for i in order]
+        del terms, order
+        self._sealed = tuple(rank[np.frombuffer(column, dtype=np.uint32)] for column in self._columns)
+        self._columns = tuple(array("I") for _ in range(4))
+        return self._sealed
+
+    def _order(self, columns: tuple[np.ndarray, ...]) -> np.ndarray:
+        """Row numbers sorted by ``columns`` (first column first), each distinct row once."""
+        order = np.lexsort(columns[::-1])
+        if len(order) < 2:
+            return order
+        changed = np.zeros(len(order) - 1, dtype=bool)
+        for column in columns:
+            ordered = column[order]
+            changed |= ordered[1:] != ordered[:-1]
+        return order[np.concatenate(([True], changed))]
+
+    def quad_order(self) -> np.ndarray:
+        if self._quad_order is None:
+            self._quad_order = self._order(self._seal())
+        return self._quad_order
+
+    def triple_order(self) -> np.ndarray:
+        if self._triple_order is None:
+            _, subjects, predicates, objects = self._seal()
+            self._triple_order = self._order((subjects, predicates, objects))
+        return self._triple_order
+
+    # ----------------------------------------------------------- reading
+
+    def __len__(self) -> int:
+        """The number of distinct quads."""
+        return len(self.quad_order())
+
+    def _made(self, make: Callable, order: np.ndarray, columns: tuple[np.ndarray, ...]) -> Iterator:
+        """``make(term, term, ...)`` for each row of ``columns`` in ``order``, a chunk at a time.
+
+        ``map`` over the columns' terms makes the Oxigraph quads and triples
+        without running a Python statement for each of the millions.
+        """
+        term = self._terms.__getitem__
+        for start in range(0, len(order), WRITE_CHUNK):
+            chunk = order[start:start + WRITE_CHUNK]
+            yield from map(make, *(map(term, column[chunk].tolist()) for column in columns))
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every distinct quad, by graph, subject, predicate and object."""
+        graphs, subjects, predicates, objects = self._seal()
+        return self._made(ox.Quad, self.quad_order(), (subjects, predicates, objects, graphs))
+
+    def triples(self) -> Iterator[ox.Triple]:
+        """Every distinct triple of the union of the graphs, by subject, predicate and object."""
+        _, subjects, predicates, objects = self._seal()
+        return self._made(ox.Triple, self.triple_order(), (subjects, predicates, objects))
+
+    def term(self, number: int) -> OxTerm:
+        """The term a number stands for in :meth:`pairs`; numbers sort as their terms do."""
+        self._seal()
+        return self._terms[number]
+
+    def pairs(self, predicate: str) -> tuple[np.ndarray, np.ndarray]:
+        """The (subjects, objects) of the distinct triples of the union with ``predicate``, as term numbers.
+
+        They come sorted by subject, then object; an unused predicate has none.
+        """
+        _, subjects, predicates, objects = self._seal()
+        number = self._predicate_numbers().get(predicate)
+        if number is None:
+            return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint32)
+        order = self.triple_order()
+        order = order[predicates[order] == number]
+        return subjects[order], objects[order]
+
+    def _predicate_numbers(self) -> dict[str, int]:
+        if self._predicates is None:
+            used = np.unique(self._seal()[2])
+            self._predicates = {self._terms[i].value: int(i) for i in used if isinstance(self._terms[i], ox.NamedNode)}
+        return self._predicates
+
+
+def quad_table(source: QuadTable | Dataset | Graph | Corpus) -> QuadTable:
+    """A table of the quads of a built corpus, an rdflib Dataset or Graph, or an opened store."""
+    if isinstance(source, QuadTable):
+        return source
+    if isinstance(source, Corpus):
+        return QuadTable.of_corpus(source)
+    return QuadTable.of_dataset(source)
+
+
+def to_ox_quads(source: QuadTable | Dataset | Corpus) -> list[ox.Quad]:
+    """The distinct quads as Oxigraph quads, in written order."""
+    return list(quad_table(source).quads())
 
 
 # ------------------------------------------------------------ serialising
 
 
-class SortedTrigSerializer(TrigSerializer):
-    """rdflib's TriG writer with the named graphs in IRI order.
-
-    rdflib lists a dataset's graphs by iterating a set, whose order follows
-    the process's hash seed; subjects, predicates, objects and prefixes are
-    already sorted.
-    """
-
-    def __init__(self, store: Graph) -> None:
-        super().__init__(store)
-        self.contexts = sorted(self.contexts, key=lambda graph: str(graph.identifier))
+def write_turtle(table: QuadTable, output: Path | None = None) -> bytes | None:
+    """The union of the graphs in Turtle, to ``output`` (a file) or as bytes."""
+    return ox.serialize(table.triples(), _output(output), ox.RdfFormat.TURTLE, prefixes=WRITTEN_PREFIXES)
 
 
-def turtle_bytes(ds: Dataset) -> bytes:
-    return union_graph(ds).serialize(format="turtle", encoding="utf-8")
+def write_trig(table: QuadTable, output: Path | None = None) -> bytes | None:
+    """The named graphs in TriG, to ``output`` (a file) or as bytes."""
+    return ox.serialize(table.quads(), _output(output), ox.RdfFormat.TRIG, prefixes=WRITTEN_PREFIXES)
 
 
-def trig_bytes(ds: Dataset) -> bytes:
-    buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # Dataset.contexts(), called by rdflib itself
-        SortedTrigSerializer(ds).serialize(buffer, encoding="utf-8")
-    return buffer.getvalue()
+def _output(path: Path | None) -> str | None:
+    return None if path is None else str(path)
+
+
+def turtle_bytes(source: QuadTable | Dataset | Corpus) -> bytes:
+    return write_turtle(quad_table(source)) or b""
+
+
+def trig_bytes(source: QuadTable | Dataset | Corpus) -> bytes:
+    return write_trig(quad_table(source)) or b""
 
 
 # ----------------------------------------------------------------- writing
 
 
-def write_outputs(ds: Dataset, out_dir: Path) -> dict[str, Path]:
+def write_outputs(source: QuadTable | Dataset | Corpus, out_dir: Path) -> dict[str, Path]:
     """Write graph.ttl, graph.trig and store/ under ``out_dir``; returns their paths by name."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    table = quad_table(source)
     return {
-        "turtle": write_atomically(out_dir / GRAPH_TTL, turtle_bytes(ds)),
-        "trig": write_atomically(out_dir / GRAPH_TRIG, trig_bytes(ds)),
-        "store": write_store(out_dir / STORE_DIRNAME, to_ox_quads(ds)),
+        "turtle": write_file_atomically(out_dir / GRAPH_TTL, lambda path: write_turtle(table, path)),
+        "trig": write_file_atomically(out_dir / GRAPH_TRIG, lambda path: write_trig(table, path)),
+        "store": write_store(out_dir / STORE_DIRNAME, table.quads()),
     }
 
 
-def write_atomically(path: Path, data: bytes) -> Path:
-    """Write to a temporary file beside ``path``, then move it over ``path``."""
+def write_file_atomically(path: Path, write: Callable[[Path], object]) -> Path:
+    """Let ``write`` fill a temporary file beside ``path``, then move it over ``path``."""
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write(Path(tmp_name))
+        _sync(tmp_name)
         os.chmod(tmp_name, 0o644)  # mkstemp makes the file private
         os.replace(tmp_name, path)
     except BaseException:
@@ -128,10 +406,19 @@ def write_atomically(path: Path, data: bytes) -> Path:
     return path
 
 
-def write_store(store_dir: Path, quads: list[ox.Quad]) -> Path:
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, then move it over ``path``."""
+    return write_file_atomically(path, lambda tmp: tmp.write_bytes(data))
+
+
+def _sync(name: str) -> None:
+    with open(name, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def write_store(store_dir: Path, quads: Iterable[ox.Quad]) -> Path:
     """Build a new Oxigraph store beside ``store_dir`` and swap it in."""
-    fresh = Path(tempfile.mkdtemp(dir=store_dir.parent, prefix=f".{store_dir.name}.new."))
-    fresh.chmod(0o755)  # mkdtemp makes the folder private
+    fresh = new_store_folder(store_dir)
     try:
         fill_store(fresh, quads)
         swap_directory(fresh, store_dir)
@@ -141,12 +428,26 @@ def write_store(store_dir: Path, quads: list[ox.Quad]) -> Path:
     return store_dir
 
 
-def fill_store(path: Path, quads: list[ox.Quad]) -> None:
+def new_store_folder(store_dir: Path) -> Path:
+    fresh = Path(tempfile.mkdtemp(dir=store_dir.parent, prefix=f".{store_dir.name}.new."))
+    fresh.chmod(0o755)  # mkdtemp makes the folder private
+    return fresh
+
+
+def fill_store(path: Path, quads: Iterable[ox.Quad]) -> None:
+    """Bulk-load ``quads`` in batches, then compact the store for reading."""
     store = ox.Store(str(path))
-    store.bulk_extend(quads)
+    iterator = iter(quads)
+    while batch := list(islice(iterator, LOAD_BATCH)):
+        store.bulk_extend(batch)
     store.flush()
     store.optimize()
     del store  # closes the database before it is moved
+
+
+def fill_store_from_file(path: Path, source: Path) -> None:
+    """Fill a store with the quads of an RDF file (its format from its suffix)."""
+    fill_store(path, ox.parse(path=str(source), lenient=True))
 
 
 def swap_directory(fresh: Path, target: Path) -> None:
@@ -159,6 +460,67 @@ def swap_directory(fresh: Path, target: Path) -> None:
     os.replace(fresh, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+class StoreLoad:
+    """Fill a store from a written TriG (or N-Quads) file, in a child process for a big one.
+
+    Oxigraph's bulk loader takes most of the time of writing a big build and
+    releases nothing to share: run in a child process, it uses the second
+    core while this process writes the other outputs, and its memory stays
+    out of the build's.  A small store is filled at once, in this process,
+    where starting a child would cost more than it saves.
+    """
+
+    def __init__(self, source: Path, store_dir: Path, quads: int) -> None:
+        self.store_dir = store_dir
+        self.fresh = new_store_folder(store_dir)
+        self.child: subprocess.Popen | None = None
+        if quads <= BACKGROUND_LOAD_QUADS:
+            self._fill_here(source)
+        else:
+            self.child = subprocess.Popen(
+                [sys.executable, "-c", LOAD_IN_CHILD, str(self.fresh), str(source)],
+                env=_child_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )
+
+    def _fill_here(self, source: Path) -> None:
+        try:
+            fill_store_from_file(self.fresh, source)
+        except BaseException:
+            self.abandon()
+            raise
+
+    def finish(self) -> Path:
+        """Wait for the store, then swap it in at ``store_dir``."""
+        try:
+            if self.child is not None:
+                _, errors = self.child.communicate()
+                if self.child.returncode != 0:
+                    raise StoreError(f"could not fill the store: {errors.decode('utf-8', 'replace').strip()}", self.store_dir)
+            swap_directory(self.fresh, self.store_dir)
+        except BaseException:
+            self.abandon()
+            raise
+        return self.store_dir
+
+    def abandon(self) -> None:
+        """Stop the child, if any, and remove the half-filled store."""
+        if self.child is not None and self.child.poll() is None:
+            self.child.kill()
+            self.child.wait()
+        shutil.rmtree(self.fresh, ignore_errors=True)
+
+
+LOAD_IN_CHILD = "import sys; from pathlib import Path; from kg.store import fill_store_from_file; " \
+    "fill_store_from_file(Path(sys.argv[1]), Path(sys.argv[2]))"
+
+
+def _child_environment() -> dict[str, str]:
+    """This environment, with the folder that holds this very ``kg`` package first on the path."""
+    root = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
 
 
 # ----------------------------------------------------------------- reading

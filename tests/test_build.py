@@ -296,3 +296,21 @@ def test_build_ontology_keeps_posts_and_evidence_out_of_entity_classes(graph: Gr
     typed = {s for s, o in graph.subject_objects(RDF.type) if o in kinds}
     assert all(str(s).startswith(str(KGD["unit/"])) for s in typed)
     assert len(typed) == len(sample_corpus().entities)
+
+
+def test_build_quads_are_the_dataset():
+    from kg.store import QuadTable
+
+    corpus = sample_corpus()
+    streamed = QuadTable.of_corpus(corpus)
+    loaded = QuadTable.of_dataset(build_dataset(corpus))
+    assert [str(q) for q in streamed.quads()] == [str(q) for q in loaded.quads()]
+
+
+def test_build_quads_stream_plain_terms():
+    from kg.build import Lit, build_quads
+
+    quads = list(build_quads(sample_corpus()))
+    assert all(type(term) is str for quad in quads for term in (quad[0], quad[1], quad[3]))
+    assert all(type(quad[2]) is str or isinstance(quad[2], Lit) for quad in quads)
+    assert (str(entity_iri(RS)), str(SKOS.prefLabel), Lit("Resilience Section", "en"), str(ENTITIES_GRAPH)) in quads

@@ -186,3 +186,13 @@ def test_export_cli_bad_format_and_missing_store(seeds_out: Path, tmp_path: Path
     assert result.exit_code == 2 and "ttl, trig, jsonld, nt, graphml, csv" in result.output
     result = runner.invoke(app, ["export", "--store", str(tmp_path)])
     assert result.exit_code == 2 and "natokg build" in result.output
+
+
+def test_export_streams_rdf_from_the_store_into_the_file(seeds_out: Path, tmp_path: Path, store):
+    assert load_dataset(store) is store  # nothing loaded into rdflib
+    for fmt, name in (("ttl", "graph.ttl"), ("trig", "graph.trig")):
+        target = write_export(load_dataset(store), fmt, tmp_path / name)
+        assert target.read_bytes() == (seeds_out / name).read_bytes()
+    nt = write_export(load_dataset(store), "nt", tmp_path / "graph.nt")
+    assert nt.read_bytes() == export_bytes(load_dataset(store), "nt")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

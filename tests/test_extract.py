@@ -901,3 +901,168 @@ def test_extract_never_raises_on_organisational_word_salad(words: list[str]) -> 
     sentence = " ".join(words)
     x = extract(parse_notice(notice_text(summary=sentence, interrelationships=sentence)))
     assert isinstance(x, Extraction)
+
+
+# ========================================== fast paths give what the plain ones give
+
+
+ROLE_SENTENCES = [
+    "The incumbent reports to the Head, Resilience Section and, through them, to the Director.",
+    "The post reports to the Deputy Assistant Secretary General (DASG) and the ASG.",
+    "Head of Section, Deputy Director/Head of the Planning Section, the Executive Officer (XO).",
+    "the head of division meets the HEAD and the Chief; the section head and the chief executive officer",
+    "Secretary General, Deputy Secretary General, Assistant Secretary General, secretary general",
+    "No role here.",
+    "",
+]
+ROLE_WORDS_ = ["Head", "HEAD", "head", "of", "Section", "section", "Deputy", "deputy", "Director", "director",
+               "Assistant", "Secretary", "General", "secretary", "general", "Executive", "Officer", "officer",
+               "Chief", "chief", "DASG", "Dasg", "ASG", "XO", "Xo", "xo", "Division", "division", ",", ".", "("]
+
+
+def _ruler_pipeline():
+    import spacy
+
+    from kg.extract.components import role_patterns
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("entity_ruler").add_patterns(role_patterns())
+    return nlp
+
+
+RULER = _ruler_pipeline()
+
+
+def _roles(doc) -> tuple[bool, list[tuple[int, int, str, str]]]:
+    return doc.has_annotation("ENT_IOB"), [(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]
+
+
+@pytest.mark.parametrize("sentence", ROLE_SENTENCES)
+def test_extract_roles_are_the_entity_ruler_s(sentence: str) -> None:
+    assert _roles(pipeline("en")(sentence)) == _roles(RULER(sentence))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(ROLE_WORDS_), max_size=30))
+def test_extract_roles_are_the_entity_ruler_s_on_role_word_salad(words: list[str]) -> None:
+    sentence = " ".join(words)
+    assert _roles(pipeline("en")(sentence)) == _roles(RULER(sentence))
+
+
+@pytest.mark.parametrize("text", [
+    "The Division's Resilience Section (RS) serves the Council. It reports to the Head.\nA new line (ABC) here.",
+    "Within PASP, the Divisional Support Section (DSS) briefs the Military Committee.  Two  spaces.",
+    "One sentence",
+])
+def test_extract_read_doc_texts_are_spacy_s(text: str) -> None:
+    from kg.extract.notice import ReadDoc
+
+    doc = pipeline("en")(text)
+    read = ReadDoc.of(doc, text, "summary")
+    for start in range(len(doc)):
+        for end in range(start + 1, len(doc) + 1):
+            assert read.span_text(start, end) == doc[start:end].text
+            assert read.sentence_text(start) == doc[start:end].sent.text
+    assert read.sentences == [(s.start, s.end) for s in doc.sents]
+
+
+def _seed_paragraphs() -> list[list[str]]:
+    from kg.extract.notice import _paragraphs_of
+
+    return [_paragraphs_of(read_file(path)) for path in sorted(SEEDS.glob("*.txt"))]
+
+
+SEED_PARAGRAPHS = _seed_paragraphs()
+CASE_CHANGES = {"as is": str, "lower": str.lower, "upper": str.upper, "title": str.title}
+
+
+@pytest.mark.parametrize("change", sorted(CASE_CHANGES))
+def test_extract_casing_learnt_for_its_paragraphs_restores_as_the_full_model(change: str) -> None:
+    from kg.extract.casing import CaseModel, NoticeCasing, needs_restoring
+
+    for paragraphs in SEED_PARAGRAPHS:
+        paragraphs = [CASE_CHANGES[change](p) if i % 3 == 0 else p for i, p in enumerate(paragraphs)]
+        full = CaseModel.learn(paragraphs)
+        casing = NoticeCasing(paragraphs)
+        for paragraph in paragraphs:
+            text = paragraph.strip()
+            assert casing.needs_restoring(text) == needs_restoring(text)
+            for lang in ("en", "fr"):
+                assert casing.restore(text, lang) == full.restore(text, lang)
+
+
+def test_extract_casing_restores_a_text_it_was_not_learnt_for() -> None:
+    from kg.extract.casing import CaseModel, NoticeCasing
+
+    paragraphs = ["The Defence Policy and Planning Division leads the work.", "- have experience in defence policy;"]
+    casing = NoticeCasing(paragraphs)
+    assert casing.restore(paragraphs[1]) == CaseModel.learn(paragraphs).restore(paragraphs[1])
+    other = "the defence policy and planning division and the council."
+    assert casing.restore(other) == CaseModel.learn(paragraphs).restore(other)
+
+
+def _all_scored(names: list[str], acronyms: list[str], pool: list, expansions: dict[str, str]) -> list:
+    """best_french_names without its index: every candidate scored against every word list."""
+    from kg.extract.french import english_word_lists, score
+
+    lists = english_word_lists(names, expansions)
+    scored = []
+    for candidate in pool:
+        value = max((score(words, candidate) for words in lists), default=-1.0)
+        if candidate.acronym and candidate.acronym in acronyms:
+            value = max(value, 0.0) + 3.0
+        if value > 0:
+            scored.append((value, candidate))
+    top = max((v for v, _ in scored), default=None)
+    best, seen = [], set()
+    for value, candidate in scored:
+        if value == top and candidate.text not in seen:
+            seen.add(candidate.text)
+            best.append((value, candidate))
+    return best
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_extract_french_pool_finds_what_scoring_every_candidate_finds(path: Path) -> None:
+    from kg.extract.french import CandidatePool
+    from kg.extract.notice import NAME_SECTIONS, _PARAGRAPHS
+
+    notice = read_file(path)
+    part = notice.part("fr")
+    pool = [c for s in part.sections if s.key in NAME_SECTIONS for p in _PARAGRAPHS.split(s.text) for c in candidates(p)]
+    indexed = CandidatePool(pool)
+    x = extract(notice)
+    expansions = {a: e.names["en"][0] for e in x.entities for a in e.acronyms if e.names.get("en")}
+    for e in x.entities:
+        names = e.names.get("en", [])
+        assert best_french_names(names, e.acronyms, indexed, expansions) == _all_scored(names, e.acronyms, pool, expansions)
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")) + sorted(DATA.glob("noisy_*.txt")), ids=lambda p: p.name)
+def test_extract_extraction_pickles_and_repeats(path: Path) -> None:
+    import pickle
+
+    notice = read_file(path)
+    first = extract(notice)
+    data = pickle.dumps(first)
+    assert pickle.loads(data) == first
+    assert b"spacy" not in data and b"thinc" not in data
+    assert pickle.dumps(extract(notice)) == data
+
+
+CASING_PIECES = ["the", "THE", "Defence", "DEFENCE", "policy", "Policy", "section", "SECTION", "Division", "staff",
+                 "(DPP)", "dpp", "NATO", "l'OTAN", "É", "é", ".", ";", ":", "!", "?", "\n", "\n\n", ",", "-", "’s"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(CASING_PIECES), max_size=25).map(" ".join), min_size=1, max_size=5))
+def test_extract_casing_learnt_for_its_paragraphs_restores_as_the_full_model_on_word_salad(paragraphs: list[str]) -> None:
+    from kg.extract.casing import CaseModel, NoticeCasing, needs_restoring
+
+    full = CaseModel.learn(paragraphs)
+    casing = NoticeCasing(paragraphs)
+    for paragraph in paragraphs:
+        text = paragraph.strip()
+        assert casing.needs_restoring(text) == needs_restoring(text)
+        assert casing.restore(text) == full.restore(text)

@@ -647,3 +647,60 @@ def test_ingest_parse_never_raises_on_notice_like_lines(lines: list[str]) -> Non
         assert part.lang in ("en", "fr")
         if part.header.deadline is not None:
             assert len(part.header.deadline) == 10
+
+
+# ========================================== fast paths give what the plain ones give
+
+HEADING_WORDS = st.sampled_from([
+    "1.", "2)", "12.", "SUMMARY", "Summary", "summary", "QUALIFICATIONS", "AND", "and", "EXPERIENCE", "experience",
+    "RÉSUMÉ", "résumé", "DUTIES", "duties", "INTERRELATIONSHIPS", "reporting", "lines", "REPORTING", "LINES",
+    "The", "Division", "leads", "work.", "text;", "ESSENTIAL", "information", "INFORMATION", "REGARDING",
+    "APPLICATION", "Ref:", "241797", "Grade:", "G20", "VACANCY", "NOTIFICATION", "Compétences", "COMPÉTENCES",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(HEADING_WORDS, max_size=30).map(" ".join))
+def test_ingest_heading_prechecks_skip_only_lines_without_a_heading(line: str) -> None:
+    """The quick tests before a line is searched for headings never change how it is cut."""
+    from kg.ingest import parse
+
+    cut = parse._split_headings(line)
+    saved = parse._may_name_section, parse._may_hold_heading
+    parse._may_name_section = parse._may_hold_heading = lambda _line: True
+    try:
+        assert parse._split_headings(line) == cut
+    finally:
+        parse._may_name_section, parse._may_hold_heading = saved
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(HEADING_WORDS | st.text(st.characters(blacklist_characters="\n"), max_size=6), max_size=12)
+                .map(" ".join), max_size=8))
+def test_ingest_lines_naming_sections_hold_every_line_that_does(lines: list[str]) -> None:
+    from kg.ingest import parse
+
+    named = parse._lines_naming_sections(lines)
+    folded = [parse._fold(line) for line in lines]
+    assert {i for i, line in enumerate(folded) if parse._SECTION_WORD.search(line)} <= named
+
+
+#: The markdown patterns in their plain form; the ones in use open on a literal, for a faster search.
+PLAIN_MARKDOWN = {
+    "_MD_LINK": r"!?\[([^\[\]\n]*)\]\([^()\n]*\)",
+    "_MD_BOLD": r"(?<!\\)\*\*(?=\S)((?:(?!\n[ ]*\n).){1,1000}?)(?<=\S)\*\*",
+    "_MD_ITALIC": r"(?<![*\w\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*\\])\*(?![*\w])",
+}
+MARKDOWN_BITS = st.sampled_from(["*", "**", "[", "]", "(", ")", "!", "\\", " ", "\n", "a", "b", "_", "x y", "[a](b)"])
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN_MARKDOWN))
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(MARKDOWN_BITS, max_size=30).map("".join))
+def test_ingest_markdown_patterns_match_as_their_plain_form(name: str, text: str) -> None:
+    import re
+
+    from kg.ingest import parse
+
+    plain = re.compile(PLAIN_MARKDOWN[name], re.S if name == "_MD_BOLD" else 0)
+    assert getattr(parse, name).sub(r"\1", text) == plain.sub(r"\1", text)

@@ -403,3 +403,10 @@ def test_pipeline_cache_rereads_only_changed_inputs(tmp_path: Path, monkeypatch:
     third = build_to([folder], out, jobs=1)
     assert read == ["002_792c4d0b5a490f99.txt"]
     assert b"Officer, Defence Planning Policy" in third.outputs["graph.ttl"].read_bytes()
+
+
+def test_pipeline_dataset_is_made_only_when_asked_for(tmp_path: Path) -> None:
+    result = build_to([SEEDS / "000_bbc9af25ff1dbbb4.txt"], tmp_path / "out")
+    assert "dataset" not in vars(result)  # writing the outputs needed no rdflib Dataset
+    assert len(list(result.dataset.quads((None, None, None, None)))) > 100
+    assert "dataset" in vars(result)

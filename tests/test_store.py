@@ -121,3 +121,109 @@ def test_store_missing_store_names_the_path(tmp_path: Path):
     message = str(caught.value)
     assert str(tmp_path / STORE_DIRNAME) in message
     assert "natokg build" in message
+
+
+# ------------------------------------------------------------- big builds
+
+
+WRITE_CORPUS_IN_SUBPROCESS = """
+import sys
+from pathlib import Path
+from corpus_fixtures import sample_corpus
+from kg.store import QuadTable, write_outputs
+write_outputs(QuadTable.of_corpus(sample_corpus()), Path(sys.argv[1]))
+"""
+
+
+def test_store_files_from_the_corpus_are_byte_identical_across_processes(tmp_path: Path):
+    env = {"PYTHONPATH": os.pathsep.join([str(PROJECT_DIR), str(TESTS_DIR)])}
+    for name, seed in (("a", "3"), ("b", "4")):
+        subprocess.run([sys.executable, "-c", WRITE_CORPUS_IN_SUBPROCESS, str(tmp_path / name)], check=True,
+                       env=dict(os.environ, PYTHONHASHSEED=seed, **env), cwd=PROJECT_DIR)
+    write_outputs(build_dataset(sample_corpus()), tmp_path / "dataset")
+    for name in (GRAPH_TTL, GRAPH_TRIG):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "dataset" / name).read_bytes()
+
+
+def test_store_files_hold_exactly_the_dataset(seeds_build, seeds_out: Path):
+    from rdflib.compare import isomorphic
+
+    dataset = seeds_build.dataset
+    assert isomorphic(Graph().parse(seeds_out / GRAPH_TTL, format="turtle"), union_graph(dataset))
+    parsed = Dataset()
+    parsed.parse(seeds_out / GRAPH_TRIG, format="trig")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ours = {g.identifier: g for g in parsed.contexts() if len(g)}
+        theirs = {g.identifier: g for g in dataset.contexts() if len(g)}
+    assert set(ours) == set(theirs)
+    assert all(isomorphic(ours[name], theirs[name]) for name in theirs)
+
+
+def test_store_files_parse_with_oxigraph(seeds_build, seeds_out: Path):
+    import pyoxigraph as ox
+
+    quads = len(list(seeds_build.dataset.quads((None, None, None, None))))
+    assert len(list(ox.parse(path=str(seeds_out / GRAPH_TRIG)))) == quads
+    triples = {str(t) for t in ox.parse(path=str(seeds_out / GRAPH_TTL))}
+    assert len(triples) == len(union_graph(seeds_build.dataset))
+    assert open_store(seeds_out).quad_count() == quads
+
+
+def test_store_turtle_is_sorted_and_readable(out_dir: Path):
+    text = (out_dir / GRAPH_TTL).read_text(encoding="utf-8")
+    subjects = [line.split(" ", 1)[0].strip("<>") for line in text.splitlines() if line.startswith("<")]
+    assert subjects == sorted(subjects) and len(subjects) == len(set(subjects))
+    assert "@prefix kgd:" not in text and "\\/" not in text  # kgd IRIs in full rather than escaped
+    assert " a org:OrganizationalUnit , kgo:Section ;" in text
+    titles = next(line for line in text.splitlines() if "schema:title" in line)
+    assert titles.index("@en") < titles.index("@fr")  # English first, as readers taking one value expect
+
+
+def test_store_fills_in_a_child_process_for_a_big_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from kg import store as store_module
+    from kg.store import QuadTable, StoreLoad, write_trig
+
+    monkeypatch.setattr(store_module, "BACKGROUND_LOAD_QUADS", 0)
+    quads = QuadTable.of_corpus(sample_corpus())
+    write_trig(quads, tmp_path / GRAPH_TRIG)
+    load = StoreLoad(tmp_path / GRAPH_TRIG, tmp_path / STORE_DIRNAME, len(quads))
+    assert load.child is not None
+    assert load.finish() == tmp_path / STORE_DIRNAME
+    assert open_store(tmp_path).quad_count() == len(quads)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [GRAPH_TRIG, STORE_DIRNAME]
+
+
+def test_store_child_failure_names_the_store_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from kg import store as store_module
+    from kg.store import StoreLoad
+
+    monkeypatch.setattr(store_module, "BACKGROUND_LOAD_QUADS", 0)
+    (tmp_path / GRAPH_TRIG).write_text("this is not TriG {", encoding="utf-8")
+    load = StoreLoad(tmp_path / GRAPH_TRIG, tmp_path / STORE_DIRNAME, 1)
+    with pytest.raises(StoreError, match="could not fill the store"):
+        load.finish()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [GRAPH_TRIG]
+
+
+def test_store_quad_table_sorts_and_deduplicates():
+    import pyoxigraph as ox
+
+    from kg.build import Lit
+    from kg.store import QuadTable
+
+    table = QuadTable()
+    table.add_graph("urn:g:2", [("urn:s:b", "urn:p", Lit("x", "fr")), ("urn:s:a", "urn:p", Lit("x", "en"))])
+    table.add_graph("urn:g:1", [("urn:s:b", "urn:p", Lit("x", "fr")), ("urn:s:b", "urn:p", Lit("x", "fr"))])
+    quads = [str(q) for q in table.quads()]
+    assert quads == [
+        '<urn:s:b> <urn:p> "x"@fr <urn:g:1>',
+        '<urn:s:a> <urn:p> "x"@en <urn:g:2>',
+        '<urn:s:b> <urn:p> "x"@fr <urn:g:2>',
+    ]
+    assert [str(t) for t in table.triples()] == ['<urn:s:a> <urn:p> "x"@en', '<urn:s:b> <urn:p> "x"@fr']
+    assert len(table) == 3
+    with pytest.raises(RuntimeError):
+        table.add_graph("urn:g:3", [("urn:s:c", "urn:p", "urn:o")])
+    assert isinstance(table.term(0), ox.NamedNode)

@@ -442,3 +442,47 @@ def test_cli_viz_without_store_exits_2(tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "run `natokg build` first" in " ".join(result.output.split())
+
+
+# ------------------------------------------------------------ reduced graph
+
+
+def _projections_agree(graph: Graph) -> None:
+    from kg.store import QuadTable
+    from kg.visualise.project import projection_graph
+
+    reduced = projection_graph(QuadTable.of_dataset(graph))
+    for include_posts in (False, True):
+        whole, cut = to_networkx(graph, include_posts=include_posts), to_networkx(reduced, include_posts=include_posts)
+        assert dict(cut.nodes(data=True)) == dict(whole.nodes(data=True))
+        assert sorted(cut.edges(keys=True, data=True)) == sorted(whole.edges(keys=True, data=True))
+
+
+def test_visualise_projection_graph_projects_as_the_whole_graph() -> None:
+    _projections_agree(_sample_graph())
+
+
+def test_visualise_projection_graph_keeps_the_evidence_shown_and_no_more() -> None:
+    from kg.store import QuadTable
+    from kg.visualise.project import projection_graph
+
+    graph = _sample_graph()
+    for number in range(30):
+        evidence, posting = KGD[f"evidence/x{number}"], KGD[f"posting/{number % 3}"]
+        graph.add((posting, KGO.sourceFile, Literal(f"notice-{number % 3}.txt")))
+        graph.add((evidence, RDF.type, KGO.Evidence))
+        graph.add((evidence, KGO.evidenceFor, SECTION))
+        graph.add((evidence, KGO.sentence, Literal(f"Sentence {number:02d}.", lang="en")))
+        graph.add((evidence, PROV.wasDerivedFrom, posting))
+
+    _projections_agree(graph)
+    reduced = projection_graph(QuadTable.of_dataset(graph))
+    assert len(list(reduced.subject_objects(KGO.evidenceFor))) <= MAX_EVIDENCE + 2  # the sample's own two
+    assert not list(reduced.subjects(RDF.type, KGO.Evidence))
+
+
+def test_visualise_seeds_page_is_the_page_of_the_whole_graph(seeds_build, seeds_out: Path, tmp_path: Path) -> None:
+    from kg.build import union_graph
+
+    whole = render(union_graph(seeds_build.dataset), tmp_path / "whole.html")
+    assert whole.read_bytes() == (seeds_out / "org-graph.html").read_bytes()

@@ -15,22 +15,35 @@ of each sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.extract.acronyms import looks_like_acronym
 from kg.extract.lexicon import EN_HEAD_FIRST, EN_HEADS, ROLE_WORDS, fold
 from kg.extract.reference import reference
 
-__all__ = ["CaseModel", "is_uncased"]
+__all__ = ["CaseModel", "NoticeCasing", "has_capitals_run", "is_uncased", "needs_restoring"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
 #: Sentences and lines, with what separates them (kept, at odd positions of the split).
-_SENTENCES = re.compile(r"((?<=[.!?])\s+|\n)")
+#: (The look-behind comes after the first space, so that the search skips from space to space.)
+_SENTENCES = re.compile(r"(\s(?<=[.!?]\s)\s*|\n)")
+#: The sentences casing is learnt from.
+_LEARNT_SENTENCES = re.compile(r"\s(?<=[.!?;:]\s)\s*|\n+")
+#: The words of a text (as _WORD) and the ends of the sentences learnt from (a mark before a space, a line end).
+_WORD_OR_END = re.compile(r"([^\W\d_]+(?:['’][^\W\d_]+)*|[.!?;:](?=\s)|\n)")
+_ENDS = frozenset(".!?;:\n")
+#: The ends of the sentences restored.
+_RESTORED_ENDS = frozenset(".!?\n")
 #: Four or more words in capitals in a row, inside a sentence that has case.
 _CAPITALS_RUN = re.compile(r"\b[^\W\da-zß-ÿ]{2,}(?:[\s,;:()/'’-]+[^\W\da-zß-ÿ]+){3,}\b")
+_SMALL_LETTER = re.compile(r"[a-z]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_CAPITAL_LETTER = re.compile(r"[A-Z]")
 #: Runs of words longer than this are not looked up.
 MAX_RUN = 6
 #: Letters a paragraph needs before its casing is judged.
@@ -51,50 +64,193 @@ STRONG_HEADS = frozenset(head for head, kind in EN_HEADS.items() if kind in ("Di
 _NAME_CONNECTORS = frozenset({"and", "&", "of", "for", "on"})
 
 
+def needs_restoring(text: str, has_run: bool | None = None) -> bool:
+    """Whether :meth:`CaseModel.restore` would change anything in ``text``.
+
+    Most paragraphs have their case: then no model is needed, and learning one
+    from the whole notice is the costly part.  ``has_run``: whether the text
+    holds a run of capitals anywhere, when known (see :func:`has_capitals_run`).
+    """
+    has_run = has_capitals_run(text) if has_run is None else has_run
+    return any(is_uncased(piece) or (has_run and _CAPITALS_RUN.search(piece)) for piece in _SENTENCES.split(text)[::2])
+
+
+def has_capitals_run(text: str) -> bool:
+    """Whether ``text`` holds a run of words in capitals.  A run inside one of its sentences is a run
+    in the whole text, so a text without one spares looking for one sentence by sentence."""
+    return _CAPITALS_RUN.search(text) is not None
+
+
+def _pieces_to_restore(text: str, has_run: bool) -> list[str]:
+    """The parts of ``text`` that :meth:`CaseModel.restore` rewrites: sentences without case, runs of capitals."""
+    pieces: list[str] = []
+    for sentence in _SENTENCES.split(text)[::2]:
+        if is_uncased(sentence):
+            pieces.append(sentence)
+        elif has_run:
+            pieces += [run[0] for run in _CAPITALS_RUN.finditer(sentence)]
+    return pieces
+
+
+def _cased_words(text: str, has_run: bool) -> list[list[str]]:
+    """The words of each part of :func:`_cased_parts`."""
+    return [_WORD.findall(part) for part in _cased_parts(text, has_run)]
+
+
+def _cased_parts(text: str, has_run: bool) -> Iterator[str]:
+    """The sentences of ``text`` that have case, cut where a run of words in capitals stands."""
+    for sentence in _LEARNT_SENTENCES.split(text):
+        if not is_uncased(sentence):
+            if has_run:
+                yield from _CAPITALS_RUN.split(sentence)
+            else:
+                yield sentence
+
+
+@lru_cache(maxsize=1)
+def _reference_acronyms() -> frozenset[str]:
+    return frozenset(fold(a) for a in reference().by_acronym if a.isupper() and fold(a) not in FUNCTION_WORDS)
+
+
 def is_uncased(text: str) -> bool:
     """All capitals or all lower case (with enough letters to tell)."""
-    letters = [char for char in text if char.isalpha()]
+    if _SMALL_LETTER.search(text) and _CAPITAL_LETTER.search(text):
+        return False  # most text: both cases, whatever the count of letters
+    if text.isascii():  # one case at most: enough letters is enough
+        return len(_ASCII_LETTER.findall(text)) >= MIN_LETTERS
+    letters = "".join(filter(str.isalpha, text))
     if len(letters) < MIN_LETTERS:
         return False
-    return not any(char.islower() for char in letters) or not any(char.isupper() for char in letters)
+    return not any(map(str.islower, letters)) or not any(map(str.isupper, letters))
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What restoring some pieces of text looks up: their folded words, and the runs of 2 to MAX_RUN of
+    those words; a run is looked up only where its first two words follow each other in a piece."""
+
+    words: frozenset[str]
+    openings: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, pieces: Iterable[str]) -> _Scope:
+        words: set[str] = set()
+        openings: set[tuple[str, str]] = set()
+        for piece in pieces:
+            folded = [fold(word) for word in _WORD.findall(piece)]
+            words.update(folded)
+            openings.update(zip(folded, folded[1:]))
+        return cls(frozenset(words), frozenset(openings))
 
 
 @dataclass
 class CaseModel:
-    """How one notice writes its words and runs of words, learnt from its paragraphs that have case."""
+    """How one notice writes its words and runs of words, learnt from its paragraphs that have case.
+
+    A model learnt for the texts it will restore (``wanted``) counts only the
+    words and runs that restoring them looks up, and restores them as the
+    full model would at a fraction of the cost; any other text makes it learn
+    the rest first.
+    """
 
     runs: dict[tuple[str, ...], Counter] = field(default_factory=lambda: defaultdict(Counter))
     words: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     acronyms: set[str] = field(default_factory=set)
+    pieces: frozenset[str] | None = None  # the pieces of text it was learnt for, None for any
+    texts: tuple[str, ...] = ()
+    _openings: set[tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
+    _singles: dict[tuple[str, bool], str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def learn(cls, texts: Iterable[str]) -> CaseModel:
-        """The casing of ``texts``, and the acronyms of the public NATO bodies the reference file knows."""
-        model = cls()
-        model.acronyms |= {fold(a) for a in reference().by_acronym if a.isupper() and fold(a) not in FUNCTION_WORDS}
-        for text in texts:
-            model._learn_text(text)
+    def learn(cls, texts: Iterable[str], wanted: Iterable[str] | None = None,
+              has_run: Callable[[str], bool] = has_capitals_run,
+              words_of: Callable[[str], Iterable[list[str]]] | None = None) -> CaseModel:
+        """The casing of ``texts``, and the acronyms of the public NATO bodies the reference file knows.
+
+        With ``wanted``, only what restoring those texts looks up is learnt.
+        ``has_run`` says whether a text holds a run of capitals (see :func:`has_capitals_run`);
+        ``words_of`` gives the words of each part of a text to learn from, when they are known
+        (see :func:`_cased_parts`).
+        """
+        wanted_pieces = None if wanted is None else frozenset(
+            piece for text in wanted for piece in _pieces_to_restore(text, has_run(text))
+        )
+        model = cls(pieces=wanted_pieces, texts=tuple(texts))
+        words_of = words_of or (lambda text: _cased_words(text, has_run(text)))
+        model._learn(None if wanted_pieces is None else _Scope.of(wanted_pieces), words_of)
         return model
 
-    def _learn_text(self, text: str) -> None:
-        """Learn from the sentences that have case, runs of words in capitals left out."""
-        for sentence in re.split(r"(?<=[.!?;:])\s+|\n+", text):
-            if is_uncased(sentence):
-                continue
-            for part in _CAPITALS_RUN.split(sentence):
-                self._learn_words(_WORD.findall(part))
+    def _learn(self, scope: _Scope | None, words_of: Callable[[str], Iterable[list[str]]]) -> None:
+        """Learn from the sentences that have case, runs of words in capitals left out.
 
-    def _learn_words(self, words: list[str]) -> None:
-        for index, word in enumerate(words):
-            if index or word.isupper():  # a sentence's first word is capitalised whatever it is
-                self.words[fold(word)][word] += 1
-            if looks_like_acronym(word) and word.isupper() and fold(word) not in FUNCTION_WORDS:
-                self.acronyms.add(fold(word))
-        for size in range(2, MAX_RUN + 1):
-            for start in range(len(words) - size + 1):
-                run = words[start:start + size]
-                if any(w[:1].isupper() for w in run[1:]) or (start and run[0][:1].isupper()):
-                    self.runs[tuple(fold(w) for w in run)][tuple(run)] += 1
+        The words are counted in one pass at the end, in the order they were
+        first met, as counting them one by one would.
+        """
+        counted: list[str] = []
+        for text in self.texts:
+            for words in words_of(text):
+                if words:
+                    counted += words if words[0].isupper() else words[1:]  # a first word is capitalised whatever it is
+                    if scope is None:
+                        self._learn_runs(words)
+                    else:
+                        self._learn_scoped_runs(words, scope)
+        counts = Counter(counted)
+        for word, count in counts.items():
+            folded = fold(word)
+            if scope is None or folded in scope.words:
+                self.words[folded][word] = count
+        self.acronyms = set(_reference_acronyms())  # every word in capitals is counted, first or not
+        self.acronyms.update(fold(word) for word in counts if word.isupper() and looks_like_acronym(word)
+                             and fold(word) not in FUNCTION_WORDS)
+
+    def _learn_runs(self, words: list[str]) -> None:
+        """Every run of 2 to MAX_RUN words with a capital after its first word (or on it, inside a sentence)."""
+        capitals = [index for index in range(1, len(words)) if words[index][:1].isupper()]
+        if capitals:
+            self._count_runs(words, capitals, range(len(words) - 1), None)
+
+    def _learn_scoped_runs(self, words: list[str], scope: _Scope) -> None:
+        """The runs of :meth:`_learn_runs` that restoring the pieces looks up: they start at two words of one
+        of those, within MAX_RUN words before a capital."""
+        if len(words) < 2:
+            return
+        capitals = [index for index in range(1, len(words)) if words[index][:1].isupper()]
+        if not capitals:
+            return
+        near = {start for capital in capitals for start in range(max(0, capital - MAX_RUN + 1), capital + 1)}
+        starts = [start for start in sorted(near)
+                  if start < len(words) - 1 and (fold(words[start]), fold(words[start + 1])) in scope.openings]
+        if starts:
+            self._count_runs(words, capitals, starts, scope)
+
+    def _count_runs(self, words: list[str], capitals: list[int], starts: Iterable[int], scope: _Scope | None) -> None:
+        """Count the runs from ``starts`` that hold a capital after their first word, or on it inside a sentence
+        (``capitals``: the indices of the capitalised words but the first); with a scope, only runs of its words."""
+        count = len(words)
+        for start in starts:
+            following = bisect_right(capitals, start)  # the first capital after the run's first word
+            first = start + 2 if start and capitals[following - 1:following] == [start] else \
+                max(start + 2, (capitals[following] if following < len(capitals) else count) + 1)
+            key = (fold(words[start]),)
+            for stop in range(start + 2, min(start + MAX_RUN, count) + 1):
+                key += (fold(words[stop - 1]),)
+                if scope is not None and key[-1] not in scope.words:
+                    break  # no piece holds this run, nor any longer one
+                if stop >= first:
+                    self.runs[key][tuple(words[start:stop])] += 1
+
+    def _learn_everything(self) -> None:
+        """A piece of text outside the ones it was learnt for came: learn the whole model."""
+        self.runs, self.words, self.pieces, self._openings = defaultdict(Counter), defaultdict(Counter), None, None
+        self._singles = {}
+        self._learn(None, lambda text: _cased_words(text, has_capitals_run(text)))
+
+    def _run_openings(self) -> set[tuple[str, ...]]:
+        """The first two words of every run learnt: no run starts at two words that are not among them."""
+        if self._openings is None:
+            self._openings = {key[:2] for key in self.runs}
+        return self._openings
 
     # ------------------------------------------------------------- restore
 
@@ -114,6 +270,8 @@ class CaseModel:
         return "".join(pieces)
 
     def _restore(self, text: str, lang: str, sentence_start: bool) -> str:
+        if self.pieces is not None and text not in self.pieces:
+            self._learn_everything()
         spans = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         forms: list[str | None] = [None] * len(spans)
         self._from_runs(spans, forms)
@@ -150,10 +308,15 @@ class CaseModel:
                         forms[position] = _capitalised(forms[position])
 
     def _from_runs(self, spans: list[tuple[int, int, str]], forms: list[str | None]) -> None:
+        folded = [fold(word) for _, _, word in spans]
+        openings = self._run_openings()
         index = 0
         while index < len(spans):
+            if tuple(folded[index:index + 2]) not in openings:
+                index += 1
+                continue
             for size in range(min(MAX_RUN, len(spans) - index), 1, -1):
-                key = tuple(fold(word) for _, _, word in spans[index:index + size])
+                key = tuple(folded[index:index + size])
                 if key in self.runs:
                     best = self.runs[key].most_common(1)[0][0]
                     forms[index:index + size] = list(best)
@@ -163,9 +326,16 @@ class CaseModel:
                 index += 1
 
     def _single(self, word: str, text: str, spans: list[tuple[int, int, str]], index: int) -> str:
-        folded = fold(word)
         start, end, _ = spans[index]
         bracketed = text[start - 1:start] == "(" and text[end:end + 1] == ")"
+        form = self._singles.get((word, bracketed))
+        if form is None:
+            form = self._singles[(word, bracketed)] = self._single_form(word, bracketed)
+        return form
+
+    def _single_form(self, word: str, bracketed: bool) -> str:
+        """How the notice writes a word on its own (the same word comes back in many pieces)."""
+        folded = fold(word)
         if folded not in FUNCTION_WORDS and (folded in self.acronyms or (bracketed and looks_like_acronym(word.upper()))):
             return word.upper()
         seen = self.words.get(folded)
@@ -251,3 +421,109 @@ def _rebuild(text: str, spans: list[tuple[int, int, str]], forms: list[str | Non
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+class NoticeCasing:
+    """The casing of one notice: which of its paragraphs need their case restored, and the model that
+    restores them, learnt from all its paragraphs the first time one is restored, for those paragraphs.
+
+    Each paragraph is read once (:func:`_read_paragraph`) for both: the parts
+    the model learns from and whether the paragraph needs restoring.  Every
+    text it restores should be one of ``paragraphs``; another text is still
+    restored right, after the model has learnt everything.
+    """
+
+    def __init__(self, paragraphs: Iterable[str]) -> None:
+        self.paragraphs = tuple(p.strip() for p in paragraphs)  # spaces around a paragraph change nothing
+        self.model: CaseModel | None = None
+        self._read: dict[str, _Paragraph] = {}
+
+    def restore(self, text: str, lang: str = "en") -> str:
+        """``text`` with its case restored where it was lost (see :meth:`CaseModel.restore`)."""
+        return self._model().restore(text, lang) if self.needs_restoring(text) else text
+
+    def needs_restoring(self, text: str) -> bool:
+        return self._paragraph(text).uncased
+
+    def _paragraph(self, text: str) -> _Paragraph:
+        key = text.strip()
+        read = self._read.get(key)
+        if read is None:
+            read = self._read[key] = _read_paragraph(key)
+        return read
+
+    def _model(self) -> CaseModel:
+        if self.model is None:
+            wanted = [text for text in dict.fromkeys(self.paragraphs) if self.needs_restoring(text)]
+            self.model = CaseModel.learn(self.paragraphs, wanted, lambda text: self._paragraph(text).has_run,
+                                         lambda text: self._paragraph(text).parts)
+        return self.model
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    """A paragraph read for its casing: whether it holds a run of capitals, the words of each part the
+    casing is learnt from (see :func:`_cased_parts`) and whether it needs its case restored
+    (:func:`needs_restoring`)."""
+
+    has_run: bool
+    parts: tuple[list[str], ...]
+    uncased: bool
+
+
+def _read_paragraph(text: str) -> _Paragraph:
+    """Read a paragraph once, in one pass over its words and sentence ends, for both what is learnt
+    and what is restored.
+
+    The sentences casing is learnt from end at ".", "!", "?", ";" or ":"
+    before a space, and at a line's end; the sentences it restores end at the
+    same places but ";" and ":".  The words of a sentence hold all its
+    letters, so whether a sentence has case follows from them, and whether a
+    restored sentence has case from the learnt ones it joins.  A paragraph
+    with a run of capitals is read sentence by sentence instead.
+    """
+    if has_capitals_run(text):
+        return _Paragraph(True, tuple(_cased_words(text, True)), needs_restoring(text, True))
+    sentences, ends = _sentence_words(text)
+    letters = [_letters("".join(words)) for words in sentences]
+    parts = tuple(words for words, counted in zip(sentences, letters) if not _is_uncased(counted))
+    return _Paragraph(False, parts, _restores_some(letters, ends))
+
+
+def _sentence_words(text: str) -> tuple[list[list[str]], list[str]]:
+    """The words of each sentence casing is learnt from, and the mark that ends each but the last."""
+    tokens = _WORD_OR_END.findall(text)
+    marks = [index for index, token in enumerate(tokens) if token in _ENDS]
+    bounds = zip([-1, *marks], [*marks, len(tokens)])
+    return [tokens[after + 1:end] for after, end in bounds], [tokens[index] for index in marks]
+
+
+def _restores_some(letters: list[tuple[int, bool, bool]], ends: list[str]) -> bool:
+    """Whether a sentence restored, made of the learnt sentences with these letters, is without case."""
+    joined = _NO_LETTERS
+    for index, counted in enumerate(letters):
+        joined = (joined[0] + counted[0], joined[1] or counted[1], joined[2] or counted[2])
+        if index == len(ends) or ends[index] in _RESTORED_ENDS:
+            if _is_uncased(joined):
+                return True
+            joined = _NO_LETTERS
+    return False
+
+
+_NO_LETTERS = (0, False, False)
+
+
+def _letters(text: str) -> tuple[int, bool, bool]:
+    """(how many letters, whether one is lower case, whether one is upper case), as :func:`is_uncased` counts
+    them; the count is left at 0 when both cases show, as the text then has case whatever the count."""
+    if _SMALL_LETTER.search(text) and _CAPITAL_LETTER.search(text):
+        return 0, True, True
+    if text.isascii():
+        return len(_ASCII_LETTER.findall(text)), bool(_SMALL_LETTER.search(text)), bool(_CAPITAL_LETTER.search(text))
+    letters = "".join(filter(str.isalpha, text))
+    return len(letters), any(map(str.islower, letters)), any(map(str.isupper, letters))
+
+
+def _is_uncased(letters: tuple[int, bool, bool]) -> bool:
+    count, lower, upper = letters
+    return count >= MIN_LETTERS and not (lower and upper)

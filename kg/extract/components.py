@@ -1,31 +1,40 @@
 """The spaCy pipelines: blank ``en``/``fr`` plus natokg's registered components.
 
-- ``natokg_roles``: an EntityRuler that marks role phrases ("Head",
-  "Assistant Secretary General", "ASG") as ``ROLE`` entities, with the
-  canonical role as the entity id.
-- ``natokg_org_mentions``: a Matcher on head nouns and a PhraseMatcher on
+- ``natokg_roles``: marks role phrases ("Head", "Assistant Secretary
+  General", "ASG") as ``ROLE`` entities, with the canonical role as the
+  entity id, as an EntityRuler with :func:`role_patterns` would.
+- ``natokg_org_mentions``: finds the head nouns and, with a PhraseMatcher,
   the reference bodies' names; it stores the organisational names found as
-  ``doc.spans["org"]`` and the full :class:`OrgMention` values as
-  ``doc._.org_mentions``.
+  ``doc.spans["org"]``, the full :class:`OrgMention` values as
+  ``doc._.org_mentions``, and the tokens and sentences it read as
+  ``doc._.natokg_tokens`` and ``doc._.natokg_sentences``.
 
 Nothing is downloaded: the pipelines are ``spacy.blank`` plus these rules.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import EN_GENERIC_PLURALS, EN_HEADS, ROLE_PHRASES
-from kg.extract.mentions import OrgMention, acronym_mentions, head_mentions
+from kg.extract.mentions import OrgMention, Tokens, acronym_mentions, head_mentions
 from kg.extract.reference import reference
 
-if not Doc.has_extension("org_mentions"):
-    Doc.set_extension("org_mentions", default=[])
+__all__ = ["HEAD_WORDS", "OrgMentionFinder", "RoleFinder", "pipeline", "role_patterns"]
+
+for _extension in ("org_mentions", "natokg_tokens", "natokg_sentences"):
+    if not Doc.has_extension(_extension):
+        Doc.set_extension(_extension, default=[])
+
+#: Head nouns and their plurals, as lower-case words.
+HEAD_WORDS = frozenset(EN_HEADS) | EN_GENERIC_PLURALS
 
 
 def role_patterns() -> list[dict]:
@@ -41,12 +50,52 @@ def role_patterns() -> list[dict]:
     return patterns
 
 
+class RoleFinder:
+    """Marks the role phrases of :func:`role_patterns` as ``ROLE`` entities.
+
+    It gives the entities an EntityRuler with those patterns gives (every
+    match, longest first, then leftmost; a match touching a kept one is
+    dropped), but finds the matches with one dictionary look-up per token
+    instead of a Matcher, which costs more than the rest of the pipeline.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        strings = nlp.vocab.strings
+        self.single: dict[int, str] = {}  # ORTH of "Head", "HEAD"... -> role
+        self.multi: dict[int, list[tuple[tuple[int, ...], str]]] = {}  # LOWER of the first word -> (LOWERs, role)
+        for phrase, role in ROLE_PHRASES.items():
+            words = phrase.split()
+            if len(words) == 1:
+                for form in (phrase.upper(), phrase.capitalize()):
+                    self.single[strings.add(form)] = role
+            else:
+                self.multi.setdefault(strings.add(words[0]), []).append((tuple(strings.add(w) for w in words), role))
+
+    def __call__(self, doc: Doc) -> Doc:
+        orths, lowers = doc.to_array([ORTH, LOWER]).T.tolist() if len(doc) else ([], [])
+        matches = sorted(self._matches(orths, lowers), key=lambda m: (m[1] - m[0], -m[0]), reverse=True)
+        seen: set[int] = set()
+        entities = []
+        for start, end, role in matches:
+            if start not in seen and end - 1 not in seen:
+                entities.append(Span(doc, start, end, label="ROLE", span_id=role))
+                seen.update(range(start, end))
+        doc.ents = entities  # also when empty: the Doc then says it has entity annotation
+        return doc
+
+    def _matches(self, orths: list[int], lowers: list[int]) -> list[tuple[int, int, str]]:
+        found = [(start, start + 1, self.single[orth]) for start, orth in enumerate(orths) if orth in self.single]
+        for start in [start for start, lower in enumerate(lowers) if lower in self.multi]:
+            for words, role in self.multi[lowers[start]]:
+                if tuple(lowers[start:start + len(words)]) == words:
+                    found.append((start, start + len(words), role))
+        return found
+
+
 class OrgMentionFinder:
     """Finds organisational names and candidate acronyms in each sentence."""
 
     def __init__(self, nlp: Language) -> None:
-        self.heads = Matcher(nlp.vocab)
-        self.heads.add("ORG_HEAD", [[{"LOWER": {"IN": sorted(set(EN_HEADS) | EN_GENERIC_PLURALS)}}]])
         self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
         for body in reference().bodies:
             names = [n for n in body.names("en") if n.split()[-1].lower() not in EN_HEADS]
@@ -54,18 +103,23 @@ class OrgMentionFinder:
                 self.known.add(body.type, [nlp.make_doc(n) for n in names])
 
     def __call__(self, doc: Doc) -> Doc:
+        tokens = Tokens.of(doc)
+        sentences = [(sentence.start, sentence.end) for sentence in doc.sents]
         found: list[OrgMention] = []
-        for _, start, _ in self.heads(doc):
-            sentence = doc[start].sent
-            found.extend(head_mentions(doc, start, sentence.start, sentence.end))
+        starts = [start for start, _ in sentences]
+        for head in [i for i, text in enumerate(tokens.texts) if text.lower() in HEAD_WORDS]:
+            start, end = sentences[bisect_right(starts, head) - 1]
+            found.extend(head_mentions(tokens, head, start, end))
         for match_id, start, end in self.known(doc):
             found.append(OrgMention(start, end, doc[start:end].text, doc.vocab.strings[match_id]))
         taken = {i for m in found for i in range(m.start, m.end)}
-        taken |= {i for ent in doc.ents if ent.label_ == "ROLE" for i in range(ent.start, ent.end)}  # "the DASG"
-        for sentence in doc.sents:
-            found.extend(acronym_mentions(doc, taken, sentence.start, sentence.end))
+        taken |= tokens.roles or set()  # "the DASG"
+        for start, end in sentences:
+            found.extend(acronym_mentions(tokens, taken, start, end))
         found = _without_overlaps(found)
         doc._.org_mentions = found
+        doc._.natokg_tokens = tokens
+        doc._.natokg_sentences = sentences
         doc.spans["org"] = [Span(doc, m.start, m.end, label=m.type or "ACRONYM") for m in found]
         return doc
 
@@ -83,6 +137,11 @@ def _without_overlaps(mentions: list[OrgMention]) -> list[OrgMention]:
     return sorted(kept, key=lambda m: m.start)
 
 
+@Language.factory("natokg_roles")
+def make_role_component(nlp: Language, name: str) -> RoleFinder:
+    return RoleFinder(nlp)
+
+
 @Language.factory("natokg_org_mentions")
 def make_org_entity_component(nlp: Language, name: str) -> OrgMentionFinder:
     return OrgMentionFinder(nlp)
@@ -94,7 +153,6 @@ def pipeline(lang: str = "en") -> Language:
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
     if lang == "en":
-        ruler = nlp.add_pipe("entity_ruler", name="natokg_roles")
-        ruler.add_patterns(role_patterns())
+        nlp.add_pipe("natokg_roles")
         nlp.add_pipe("natokg_org_mentions")
     return nlp

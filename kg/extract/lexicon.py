@@ -233,20 +233,27 @@ _WORD = re.compile(r"[^\W\d_](?:[\w'-]*\w)?", re.UNICODE)
 
 def content_words(name: str) -> list[str]:
     """The folded meaningful words of a name: "the Section Résilience" -> ["section", "resilience"]."""
+    return list(_content_words(name))
+
+
+@lru_cache(maxsize=1 << 14)
+def _content_words(name: str) -> tuple[str, ...]:
     words = []
     for raw in _WORD.findall(name.replace("’", "'")):
         word = fold(raw)
-        word = re.sub(r"^(?:d|l)'", "", word)
+        if word[:2] in ("d'", "l'"):
+            word = word[2:]
         if word and word not in STOPWORDS:
             words.append(word)
-    return words
+    return tuple(words)
 
 
 def _folded_vocabulary() -> dict[str, frozenset[str]]:
     return {fold(en): frozenset(fold(f) for f in fr) for en, fr in EN_FR_VOCABULARY.items()}
 
 
-_VOCABULARY = _folded_vocabulary()
+#: EN_FR_VOCABULARY folded: English word -> the French words that translate it.
+VOCABULARY = _folded_vocabulary()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -254,8 +261,8 @@ def words_correspond(en_word: str, fr_word: str) -> bool:
     """Whether an English and a French (folded) word translate each other in a unit name."""
     if en_word == fr_word:
         return True
-    if fr_word in _VOCABULARY.get(en_word, ()):
+    if fr_word in VOCABULARY.get(en_word, ()):
         return True
-    if en_word in _VOCABULARY or len(en_word) < 3 or len(fr_word) < 3 or en_word[:3] != fr_word[:3]:
+    if en_word in VOCABULARY or len(en_word) < 3 or len(fr_word) < 3 or en_word[:3] != fr_word[:3]:
         return False
     return SequenceMatcher(None, en_word, fr_word).ratio() >= COGNATE_SIMILARITY

@@ -4,17 +4,23 @@ A name is found from its head noun ("Section", "Committee", "Staff"...),
 then grown to the left over capitalised words, joining words ("and", ",")
 and an embedded acronym ("Defence Policy and Planning (DPP) Division"),
 and to the right for the heads that take a complement ("Office of Legal
-Affairs"). The functions here are pure: they read a spaCy ``Doc`` and
-return :class:`OrgMention` values; the pipeline component in
-``components.py`` only wires them into the ``Doc``.
+Affairs"). The functions here are pure: they read the tokens of a spaCy
+``Doc`` as plain values (:class:`Tokens`) and return :class:`OrgMention`
+values; the pipeline component in ``components.py`` only wires them into
+the ``Doc``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
+from typing import overload
 
-from spacy.tokens import Doc, Token
+from spacy.attrs import IDX, ORTH, SPACY
+from spacy.lang.lex_attrs import is_punct
+from spacy.tokens import Doc
 
 from kg.extract.acronyms import looks_like_acronym, matches_long_form, strip_plural
 from kg.extract.lexicon import (
@@ -44,6 +50,94 @@ FOLLOWERS = frozenset(
 )
 
 
+class Tok:
+    """One token as plain data, with the lexical tests of spaCy's ``Token`` (the same functions of its text)."""
+
+    __slots__ = ("text", "whitespace_", "lower_", "idx", "role")
+
+    def __init__(self, text: str, whitespace_: str, idx: int, role: bool | None) -> None:
+        self.text = text
+        self.whitespace_ = whitespace_
+        self.lower_ = text.lower()
+        self.idx = idx  # offset of the first character in the Doc's text
+        self.role = role  # inside a ROLE entity; None when the Doc has no entity annotation
+
+    @property
+    def text_with_ws(self) -> str:
+        return self.text + self.whitespace_
+
+    @property
+    def is_title(self) -> bool:
+        return self.text.istitle()
+
+    @property
+    def is_upper(self) -> bool:
+        return self.text.isupper()
+
+    @property
+    def is_lower(self) -> bool:
+        return self.text.islower()
+
+    @property
+    def is_alpha(self) -> bool:
+        return self.text.isalpha()
+
+    @property
+    def is_punct(self) -> bool:
+        return is_punct(self.text)
+
+
+class Tokens(Sequence[Tok]):
+    """The tokens of a Doc as parallel lists of plain values, read once.
+
+    Indexing a Doc makes a new ``Token`` object each time, and the rules look
+    at each token many times; scans over every token read the lists, the
+    rules near a head noun read :class:`Tok` values made on demand.
+    """
+
+    __slots__ = ("texts", "spaces", "offsets", "roles")
+
+    def __init__(self, texts: list[str], spaces: list[str], offsets: list[int], roles: frozenset[int] | None) -> None:
+        self.texts = texts
+        self.spaces = spaces
+        self.offsets = offsets  # of each token's first character in the Doc's text
+        self.roles = roles  # the tokens inside ROLE entities; None when the Doc has no entity annotation
+
+    @classmethod
+    def of(cls, doc: Doc) -> Tokens:
+        """The Doc's tokens, with the ROLE entities the pipeline marked."""
+        orths, spaces, offsets = doc.to_array([ORTH, SPACY, IDX]).T.tolist() if len(doc) else ([], [], [])
+        strings = doc.vocab.strings
+        roles = None
+        if doc.has_annotation("ENT_IOB"):
+            roles = frozenset(i for ent in doc.ents if ent.label_ == "ROLE" for i in range(ent.start, ent.end))
+        return cls([strings[orth] for orth in orths], [" " if space else "" for space in spaces], offsets, roles)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @overload
+    def __getitem__(self, index: int) -> Tok: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Tok]: ...
+
+    def __getitem__(self, index: int | slice) -> Tok | list[Tok]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.texts)))]
+        text = self.texts[index]  # IndexError past the end, as for a list
+        index = index + len(self.texts) if index < 0 else index
+        role = None if self.roles is None else index in self.roles
+        return Tok(text, self.spaces[index], self.offsets[index], role)
+
+    def span_text(self, start: int, end: int) -> str:
+        """The words of tokens [start, end) as written, as spaCy's ``Span.text`` gives them."""
+        if end <= start:
+            return ""
+        words = [text + space for text, space in zip(self.texts[start:end - 1], self.spaces[start:end - 1])]
+        return "".join(words) + self.texts[end - 1]
+
+
 @dataclass(frozen=True)
 class OrgMention:
     """A name found in a Doc, with token offsets [start, end)."""
@@ -60,50 +154,65 @@ class OrgMention:
     plural: bool = False
 
 
-def is_capword(token: Token) -> bool:
-    text = token.text
+def is_capword(token: Tok) -> bool:
+    return _is_capitalised(token.text)
+
+
+def _is_capitalised(text: str) -> bool:
+    """A capitalised word, as :func:`is_capword` says of a token with this text."""
     if not text or not text[0].isalpha():
         return False
-    return text[0].isupper() and (token.is_title or token.is_upper or any(c.isupper() for c in text[1:]) or len(text) > 1)
+    return text[0].isupper() and (text.istitle() or text.isupper() or any(c.isupper() for c in text[1:]) or len(text) > 1)
 
 
-def _embedded_acronym(doc: Doc, close: int) -> str | None:
+def _embedded_acronym(doc: Tokens, close: int) -> str | None:
     """The acronym in "( ACR )" whose ")" is at ``close``."""
-    if close >= 2 and doc[close].text == ")" and doc[close - 2].text == "(" and looks_like_acronym(doc[close - 1].text):
-        return doc[close - 1].text
+    texts = doc.texts
+    if close >= 2 and texts[close] == ")" and texts[close - 2] == "(" and looks_like_acronym(texts[close - 1]):
+        return texts[close - 1]
     return None
 
 
-def _following_acronym(doc: Doc, after: int) -> str | None:
-    if after + 2 < len(doc) and doc[after].text == "(" and doc[after + 2].text == ")" and looks_like_acronym(doc[after + 1].text):
-        return doc[after + 1].text
+def _following_acronym(doc: Tokens, after: int) -> str | None:
+    texts = doc.texts
+    if after + 2 < len(texts) and texts[after] == "(" and texts[after + 2] == ")" \
+            and looks_like_acronym(texts[after + 1]):
+        return texts[after + 1]
     return None
 
 
-def _is_role_word(token: Token) -> bool:
+def _is_role_word(token: Tok) -> bool:
     """Whether a word names a role, not a unit: inside a role phrase the pipeline marked
     ("Head", "Executive Officer"), or, on a Doc without role marks, a role word.
     A role word outside any role phrase may open a name ("Executive Management Division")."""
-    if token.doc.has_annotation("ENT_IOB"):
-        return token.ent_type_ == "ROLE"
+    if token.role is not None:
+        return token.role
     return fold(token.text) in ROLE_WORDS
 
 
-def _grow_left(doc: Doc, head: int, floor: int) -> tuple[int, str | None, tuple[int, int] | None]:
+def _is_role_at(doc: Tokens, index: int) -> bool:
+    """:func:`_is_role_word` of the token at ``index``."""
+    if doc.roles is not None:
+        return index in doc.roles
+    return fold(doc.texts[index]) in ROLE_WORDS
+
+
+def _grow_left(doc: Tokens, head: int, floor: int) -> tuple[int, str | None, tuple[int, int] | None]:
     """Start token of the name ending at ``head``, its embedded acronym, and the owner span of "X's"."""
+    texts = doc.texts
     start, acronym, j = head, None, head - 1
     while j >= floor:
-        token = doc[j]
+        text = texts[j]
         embedded = _embedded_acronym(doc, j)
-        if embedded and j - 3 >= floor and doc[j - 3].text in ("'s", "’s"):
+        if embedded and j - 3 >= floor and texts[j - 3] in ("'s", "’s"):
             return start, acronym, _owner_span(doc, j - 3, floor)
-        if embedded and j - 3 >= floor and is_capword(doc[j - 3]):
+        if embedded and j - 3 >= floor and _is_capitalised(texts[j - 3]):
             acronym, j = embedded, j - 3
             continue
-        if token.text in ("'s", "’s", "'", "’"):
+        if text in ("'s", "’s", "'", "’"):
             return start, acronym, _owner_span(doc, j, floor)
-        if is_capword(token) and not _is_role_word(token) and fold(token.text) not in DETERMINERS \
-                and not (_is_bare_acronym(token) and start < head and _is_bare_acronym(doc[start])):
+        if _is_capitalised(text) and not _is_role_at(doc, j) and fold(text) not in DETERMINERS \
+                and not (_is_bare_acronym(text) and start < head and _is_bare_acronym(texts[start])):
             start, j = j, j - 1  # two acronyms in a row ("DPPC RC NPG Staff Group") are a list, not one name
             continue
         if _joins_name_words(doc, j, floor) and start == j + 1:
@@ -113,11 +222,11 @@ def _grow_left(doc: Doc, head: int, floor: int) -> tuple[int, str | None, tuple[
     return start, acronym, None
 
 
-def _is_bare_acronym(token: Token) -> bool:
-    return token.text.isupper() and looks_like_acronym(token.text)
+def _is_bare_acronym(text: str) -> bool:
+    return text.isupper() and looks_like_acronym(text)
 
 
-def _joins_name_words(doc: Doc, j: int, floor: int) -> bool:
+def _joins_name_words(doc: Tokens, j: int, floor: int) -> bool:
     """Whether token j joins two words of one name: "Innovation, Hybrid and Cyber", "Euro-Atlantic".
 
     A comma joins only title-case words: after an acronym ("the IS, IMS") it separates names.
@@ -132,11 +241,11 @@ def _joins_name_words(doc: Doc, j: int, floor: int) -> bool:
     return token.lower_ in ("and", "&", "-")
 
 
-def _and_follows(doc: Doc, start: int) -> bool:
+def _and_follows(doc: Tokens, start: int) -> bool:
     """Whether the capitalised run from ``start`` holds an "and": a comma joins the
     words of one name only in a list closed by "and" ("Innovation, Hybrid and Cyber"),
     not a role and a unit ("Senior Policy Adviser, Multilateral Organizations Section")."""
-    for token in doc[start:]:
+    for token in islice(doc, start, None):
         if token.lower_ in ("and", "&"):
             return True
         if not (is_capword(token) or token.text == ","):
@@ -144,7 +253,7 @@ def _and_follows(doc: Doc, start: int) -> bool:
     return False
 
 
-def _owner_span(doc: Doc, apostrophe: int, floor: int) -> tuple[int, int] | None:
+def _owner_span(doc: Tokens, apostrophe: int, floor: int) -> tuple[int, int] | None:
     """The words before "'s": "the Civil Emergency Planning Committee's (CEPC)" -> its tokens."""
     end = apostrophe
     j = apostrophe - 1
@@ -156,7 +265,7 @@ def _owner_span(doc: Doc, apostrophe: int, floor: int) -> tuple[int, int] | None
     return None
 
 
-def _grow_right(doc: Doc, head: int, ceiling: int) -> int:
+def _grow_right(doc: Tokens, head: int, ceiling: int) -> int:
     """End (exclusive) of a head-first name: "Office of Legal Affairs", "Organisation for Security and Cooperation in Europe"."""
     preps = EN_HEAD_FIRST.get(doc[head].lower_)
     if not preps or head + 1 >= ceiling or doc[head + 1].lower_ not in preps:
@@ -180,7 +289,7 @@ def _grow_right(doc: Doc, head: int, ceiling: int) -> int:
     return end
 
 
-def _is_attributive(doc: Doc, after: int, ceiling: int) -> bool:
+def _is_attributive(doc: Tokens, after: int, ceiling: int) -> bool:
     """Whether the word after a name shows it used as a modifier: "Council guidance"."""
     if after >= ceiling:
         return False
@@ -193,7 +302,7 @@ def _is_attributive(doc: Doc, after: int, ceiling: int) -> bool:
     return not (lower.endswith("s") and not lower.endswith("ss"))
 
 
-def _is_generic(words: list[str], previous: Token | None) -> bool:
+def _is_generic(words: list[str], previous: Tok | None) -> bool:
     folded = [fold(w) for w in words]
     if previous is not None and previous.is_lower and previous.lower_ in STRONG_GENERIC:
         return True
@@ -205,63 +314,65 @@ def _is_generic(words: list[str], previous: Token | None) -> bool:
     return all(w in GENERIC_MODIFIERS or w in UNIT_ADJECTIVES or w in ("and", ",", "&") for w in modifiers)
 
 
-def _trim_start(doc: Doc, start: int, head: int, sentence_start: int) -> int:
-    while start < head and (fold(doc[start].text) in DETERMINERS or doc[start].text in (",", "-", "&")):
+def _trim_start(doc: Tokens, start: int, head: int, sentence_start: int) -> int:
+    texts = doc.texts
+    while start < head and (fold(texts[start]) in DETERMINERS or texts[start] in (",", "-", "&")):
         start += 1
-    if start < head and start == sentence_start and fold(doc[start].text) in IMPERATIVE_VERBS:
+    if start < head and start == sentence_start and fold(texts[start]) in IMPERATIVE_VERBS:
         start += 1
     return start
 
 
-def _name_text(doc: Doc, start: int, end: int) -> str:
+def _name_text(doc: Tokens, start: int, end: int) -> str:
     """The words of [start, end) without a parenthesised acronym, spaced as written."""
+    texts, spaces = doc.texts, doc.spaces
     parts: list[str] = []
     j = start
     while j < end:
-        if doc[j].text == "(" and j + 2 < end + 1 and j + 2 <= end - 1 and doc[j + 2].text == ")":
+        if texts[j] == "(" and j + 2 < end + 1 and j + 2 <= end - 1 and texts[j + 2] == ")":
             j += 3
             continue
-        parts.append(doc[j].text_with_ws if j < end - 1 else doc[j].text)
+        parts.append(texts[j] + spaces[j] if j < end - 1 else texts[j])
         j += 1
     return "".join(parts).strip().rstrip(",").strip()
 
 
-def head_mentions(doc: Doc, head: int, sentence_start: int, sentence_end: int) -> list[OrgMention]:
+def head_mentions(doc: Tokens, head: int, sentence_start: int, sentence_end: int) -> list[OrgMention]:
     """The mention(s) a head noun at token ``head`` closes, or none."""
-    token = doc[head]
-    lower = token.lower_
+    text = doc.texts[head]
+    lower = text.lower()
     if lower in EN_GENERIC_PLURALS:
         return _distributed_plural(doc, head, sentence_start) or _generic_plural(doc, head, sentence_start)
-    if lower not in EN_HEADS or not is_capword(token):
+    if lower not in EN_HEADS or not _is_capitalised(text):
         return []
-    if head + 1 < sentence_end and fold(doc[head + 1].text) in ("head", "heads", "chief", "chiefs"):
+    if head + 1 < sentence_end and fold(doc.texts[head + 1]) in ("head", "heads", "chief", "chiefs"):
         return []  # "the Section Head, CRSE": a role, not a unit
     start, acronym, owner = _grow_left(doc, head, sentence_start)
     start = _trim_start(doc, start, head, sentence_start)
     end = _grow_right(doc, head, sentence_end)
     following = _following_acronym(doc, end)
-    if not following and end < sentence_end and doc[end].text in ("'s", "’s"):
+    if not following and end < sentence_end and doc.texts[end] in ("'s", "’s"):
         following = _following_acronym(doc, end + 1)
     if following and (acronym is None) and matches_long_form(following, _name_text(doc, start, end)):
         acronym = following
     after = end if not following else sentence_end  # "Committee (PPC) weekly": the bracket ends the name
-    words = [t.text for t in doc[start:end] if t.text not in ("(", ")")]
+    words = [word for word in doc.texts[start:end] if word not in ("(", ")")]
     previous = doc[start - 1] if start > sentence_start else None
     if start == head and end == head + 1:
         is_anaphor = previous is not None and previous.lower_ in ("the",) and owner is None
-        return [OrgMention(start, end, token.text, EN_HEADS[lower], acronym, owner, None,
+        return [OrgMention(start, end, text, EN_HEADS[lower], acronym, owner, None,
                            generic=not is_anaphor, anaphor=is_anaphor)]
     if _is_attributive(doc, after, sentence_end) and owner is None and not following and acronym is None:
         return []
     name = _name_text(doc, start, end)
     qualifier = _qualifier(doc, start, head)
-    if acronym is None and head == start + 1 and end == head + 1 and looks_like_acronym(doc[start].text):
-        acronym = doc[start].text  # "DPP Division", "OPS Division": the acronym names the unit
+    if acronym is None and head == start + 1 and end == head + 1 and looks_like_acronym(doc.texts[start]):
+        acronym = doc.texts[start]  # "DPP Division", "OPS Division": the acronym names the unit
     return [OrgMention(start, end, name, EN_HEADS[lower], acronym, owner, qualifier,
                        generic=_is_generic(words, previous))]
 
 
-def _qualifier(doc: Doc, start: int, head: int) -> str | None:
+def _qualifier(doc: Tokens, start: int, head: int) -> str | None:
     """A leading acronym that names the parent unit: "DPP Resilience Section", "RC Crisis Management Element"."""
     first = doc[start].text
     if start + 1 < head and looks_like_acronym(first) and is_capword(doc[start + 1]):
@@ -269,7 +380,7 @@ def _qualifier(doc: Doc, start: int, head: int) -> str | None:
     return None
 
 
-def _distributed_plural(doc: Doc, head: int, sentence_start: int) -> list[OrgMention]:
+def _distributed_plural(doc: Tokens, head: int, sentence_start: int) -> list[OrgMention]:
     """"the Innovation, Hybrid and Cyber (IHC) and Defence Investment (DI) divisions": one mention each.
 
     Only names closed by their own acronym are split this way, so that a
@@ -302,7 +413,7 @@ def _distributed_plural(doc: Doc, head: int, sentence_start: int) -> list[OrgMen
     return list(reversed(mentions))
 
 
-def _generic_plural(doc: Doc, head: int, sentence_start: int) -> list[OrgMention]:
+def _generic_plural(doc: Tokens, head: int, sentence_start: int) -> list[OrgMention]:
     """"relevant CEPC Planning Groups": a class of bodies; its words name no body on their own."""
     start, _, _ = _grow_left(doc, head, sentence_start)
     start = _trim_start(doc, start, head, sentence_start)
@@ -311,45 +422,49 @@ def _generic_plural(doc: Doc, head: int, sentence_start: int) -> list[OrgMention
     return [OrgMention(start, head + 1, _name_text(doc, start, head + 1), None, generic=True, plural=True)]
 
 
-def _is_heading(doc: Doc, sentence_start: int, sentence_end: int) -> bool:
+def _is_heading(doc: Tokens, sentence_start: int, sentence_end: int) -> bool:
     """"ESSENTIAL", "DESIRABLE": a line of capitals is a heading, not a list of acronyms."""
-    words = [t for t in doc[sentence_start:sentence_end] if t.is_alpha]
-    return bool(words) and all(t.is_upper for t in words)
+    words = [text for text in doc.texts[sentence_start:sentence_end] if text.isalpha()]
+    return bool(words) and all(text.isupper() for text in words)
 
 
 MAX_ACRONYM_LENGTH = 7
 _ROMAN = re.compile(r"^[IVX]+$")  # language levels: "V (Advanced)", "III"
+#: What an acronym's text opens with (see ``looks_like_acronym``, which strips the text first).
+_ACRONYM_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def acronym_mentions(doc: Doc, taken: set[int], sentence_start: int, sentence_end: int) -> list[OrgMention]:
+def acronym_mentions(doc: Tokens, taken: set[int], sentence_start: int, sentence_end: int) -> list[OrgMention]:
     """Upper-case tokens outside names: candidate acronyms, typed later when known."""
     found: list[OrgMention] = []
     if _is_heading(doc, sentence_start, sentence_end):
         return found
+    texts = doc.texts
     for j in range(sentence_start, sentence_end):
-        if j in taken:
+        text = texts[j]
+        if (text[:1] not in _ACRONYM_FIRST and not text[:1].isspace()) or j in taken:
             continue
-        text = doc[j].text
         if (not looks_like_acronym(text) or "/" in text or "." in text or len(text) > MAX_ACRONYM_LENGTH
                 or _ROMAN.match(text)):
             continue
-        if j > 0 and doc[j - 1].text == "(" and j + 1 < len(doc) and doc[j + 1].text == ")":
+        if j > 0 and texts[j - 1] == "(" and j + 1 < len(texts) and texts[j + 1] == ")":
             continue  # a definition's short form, read with its long form
         found.append(OrgMention(j, j + 1, text, None, acronym=text))
     return found
 
 
-def definition_pairs(doc: Doc) -> list[tuple[str, str]]:
+def definition_pairs(doc: Tokens) -> list[tuple[str, str]]:
     """Every "long form (ACR)" in the Doc, organisational or not: ("critical infrastructure protection", "CIP")."""
     pairs: list[tuple[str, str]] = []
-    for j in range(1, len(doc) - 2):
-        if doc[j].text != "(" or doc[j + 2].text != ")" or not looks_like_acronym(doc[j + 1].text):
+    texts = doc.texts
+    for j in (i for i, text in enumerate(texts) if text == "(" and 1 <= i < len(texts) - 2):
+        if texts[j + 2] != ")" or not looks_like_acronym(texts[j + 1]):
             continue
-        short = doc[j + 1].text
+        short = texts[j + 1]
         letters = len(strip_plural(short))
         for k in range(max(0, j - letters - 5), j):
-            long = doc[k:j].text
-            if doc[k].is_punct or doc[k].lower_ in DETERMINERS:
+            long = doc.span_text(k, j)
+            if is_punct(texts[k]) or texts[k].lower() in DETERMINERS:
                 continue
             if matches_long_form(short, long) and long[:1].lower() == strip_plural(short)[:1].lower():
                 pairs.append((long, short))

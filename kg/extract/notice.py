@@ -10,16 +10,18 @@ parents; the post's unit and reporting line; then the French names.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.extract import french, french_notice, relations
-from kg.extract.casing import CaseModel
+from kg.extract.casing import NoticeCasing
 from kg.extract.components import pipeline
 from kg.extract.entities import EntityTable, name_key, reference_body, restore_case
 from kg.extract.lexicon import ROLE_UNIT_TYPES, fold
-from kg.extract.mentions import OrgMention, definition_pairs
+from kg.extract.mentions import OrgMention, Tokens, definition_pairs
 from kg.extract.relations import MaskedSentence
 from kg.model import (
     POST,
@@ -46,10 +48,39 @@ _TITLE_HEAD = re.compile(r"^\s*\[Head\]\s*(?:,|of|of the)?\s*(?:the\s+)?\{(e\d+)
 
 @dataclass
 class ReadDoc:
-    """A paragraph run through the pipeline, with the notice section it came from."""
+    """A paragraph run through the pipeline, in plain data (no spaCy object outlives the pipeline):
+    its text and tokens, its sentences (token ranges), the names and roles found in it, and the notice
+    section it came from."""
 
-    doc: Doc
+    text: str
+    tokens: Tokens
+    sentences: list[tuple[int, int]]
+    mentions: list[OrgMention]
+    roles: dict[int, tuple[int, str]]  # first token of a role phrase -> (end, canonical role)
     section: str
+
+    @classmethod
+    def of(cls, doc: Doc, text: str, section: str) -> ReadDoc:
+        """``text`` is the Doc's text (given, as ``doc.text`` is rebuilt token by token)."""
+        roles = {ent.start: (ent.end, ent.ent_id_) for ent in doc.ents if ent.label_ == "ROLE"}
+        return cls(text, doc._.natokg_tokens, doc._.natokg_sentences, doc._.org_mentions, roles, section)
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end), as spaCy's ``Span.text``."""
+        if end <= start:
+            return ""
+        offsets = self.tokens.offsets
+        return self.text[offsets[start]:offsets[end - 1] + len(self.tokens.texts[end - 1])]
+
+    def sentence_text(self, token: int) -> str:
+        """The text of the sentence holding a token: what spaCy's ``Span.sent.text`` gives for a span
+        that starts at it (the span's first sentence, when it runs over two)."""
+        return self.span_text(*self.sentences[bisect_right(self.sentence_starts, token) - 1])
+
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        """The first token of each sentence, to find the sentence of a token."""
+        return [first for first, _ in self.sentences]
 
 
 @dataclass
@@ -63,7 +94,7 @@ class NoticeReader:
     ids: dict[tuple[int, int], str] = field(default_factory=dict)  # (doc index, token start) -> entity id
     anaphors: dict[tuple[int, int], str] = field(default_factory=dict)  # (doc index, token) -> head type
     order: list[str] = field(default_factory=list)  # entity ids in reading order, repeated
-    case_model: CaseModel | None = None  # how the notice writes its words, for text copied without case
+    casing: NoticeCasing | None = None  # how the notice writes its words, for text copied without case
 
     # ------------------------------------------------------------ the steps
 
@@ -97,13 +128,14 @@ class NoticeReader:
         part = self.notice.part("fr")
         if part is None:
             return Extraction(self.notice, [], [], [], PostInfo(self.notice.header.title, None), None, self.warnings)
-        texts = french_notice.french_texts(part, lambda text: self._casing().restore(text, "fr"))
+        texts = french_notice.french_texts(part, lambda text: self._restored(text, "fr"))
         return french_notice.read_french(self, part, texts)
 
-    def _casing(self) -> CaseModel:
-        if self.case_model is None:
-            self.case_model = CaseModel.learn(_paragraphs_of(self.notice))
-        return self.case_model
+    def _restored(self, text: str, lang: str = "en") -> str:
+        """``text`` with its case restored where it was lost; the notice's casing is learnt only then."""
+        if self.casing is None:
+            self.casing = NoticeCasing(_paragraphs_of(self.notice))
+        return self.casing.restore(text, lang)
 
     # ------------------------------------------------------------- letterhead
 
@@ -141,20 +173,20 @@ class NoticeReader:
         for section in english.sections:
             if section.key in NAME_SECTIONS:
                 texts += [(p.strip(), section.key) for p in _PARAGRAPHS.split(section.text) if p.strip()]
-        texts = [(self._casing().restore(text), key) for text, key in texts]
+        texts = [(self._restored(text), key) for text, key in texts]
         nlp = pipeline("en")
-        return [ReadDoc(doc, key) for doc, (_, key) in zip(nlp.pipe(t for t, _ in texts), texts)]
+        return [ReadDoc.of(doc, text, key) for doc, (text, key) in zip(nlp.pipe(t for t, _ in texts), texts)]
 
     # --------------------------------------------------------------- mentions
 
     def _non_organisational_acronyms(self, docs: list[ReadDoc]) -> set[str]:
         """Acronyms the notice defines for things that are not bodies: "NATO Defence Planning Process (NDPP)"."""
-        org_acronyms = {m.acronym for d in docs for m in d.doc._.org_mentions if m.type and m.acronym}
-        return {short for d in docs for _, short in definition_pairs(d.doc)} - org_acronyms
+        org_acronyms = {m.acronym for d in docs for m in d.mentions if m.type and m.acronym}
+        return {short for d in docs for _, short in definition_pairs(d.tokens)} - org_acronyms
 
     def _name_mentions(self, docs: list[ReadDoc]) -> None:
         for index, read in enumerate(docs):
-            for mention in read.doc._.org_mentions:
+            for mention in read.mentions:
                 if mention.anaphor:
                     self.anaphors[(index, mention.start)] = mention.type or ""
                     continue
@@ -164,17 +196,17 @@ class NoticeReader:
                 self.ids[(index, mention.start)] = entity_id
 
     def _add_named(self, read: ReadDoc, mention: OrgMention) -> str:
-        span = read.doc[mention.start:mention.end]
-        evidence = Evidence(span.sent.text.strip(), "en", read.section)
+        evidence = Evidence(read.sentence_text(mention.start).strip(), "en", read.section)
         core = mention.name
         if mention.qualifier and core.startswith(mention.qualifier + " "):
             core = core[len(mention.qualifier) + 1:]
-        entity = self.table.add(mention.type or "", mention.name, mention.acronym, surface=span.text,
+        surface = read.span_text(mention.start, mention.end)
+        entity = self.table.add(mention.type or "", mention.name, mention.acronym, surface=surface,
                                 evidence=evidence, key=name_key(core))
         names = entity.names.setdefault("en", [])
         if core != mention.name and core not in names:
             names.append(core)  # "Resilience Section" for "DPP Resilience Section"
-        surface = span.text.strip()
+        surface = surface.strip()
         if surface != mention.name and surface not in names and "(" in surface:
             names.append(surface)
         return entity.id
@@ -182,7 +214,7 @@ class NoticeReader:
     def _acronym_mentions(self, docs: list[ReadDoc], non_org: set[str]) -> None:
         """Bare acronyms, qualifiers and owners, once every name of the notice is known."""
         for index, read in enumerate(docs):
-            for mention in read.doc._.org_mentions:
+            for mention in read.mentions:
                 if mention.type is None and not mention.generic:
                     entity_id = self._acronym_entity(read, mention, non_org)
                     if entity_id:
@@ -192,7 +224,7 @@ class NoticeReader:
 
     def _acronym_entity(self, read: ReadDoc, mention: OrgMention, non_org: set[str]) -> str | None:
         acronym = mention.acronym or mention.name
-        evidence = Evidence(read.doc[mention.start].sent.text.strip(), "en", read.section)
+        evidence = Evidence(read.sentence_text(mention.start).strip(), "en", read.section)
         known = self.table.by_acronym(acronym)
         if known is not None:
             known.evidence.append((acronym, evidence))
@@ -208,7 +240,7 @@ class NoticeReader:
         entity_id = self.ids.get((index, mention.start))
         if entity_id is None:
             return
-        evidence = Evidence(read.doc[mention.start].sent.text.strip(), "en", read.section)
+        evidence = Evidence(read.sentence_text(mention.start).strip(), "en", read.section)
         parent_id: str | None = None
         if mention.qualifier:
             parent = self.table.by_acronym(mention.qualifier)
@@ -225,7 +257,7 @@ class NoticeReader:
             self._relate(entity_id, "partOf", parent_id, evidence)
 
     def _owner_id(self, index: int, read: ReadDoc, owner: tuple[int, int]) -> str | None:
-        for other in read.doc._.org_mentions:
+        for other in read.mentions:
             if other.start >= owner[0] and other.end <= owner[1] + 4:
                 key = (index, other.start)
                 if key in self.ids:
@@ -242,7 +274,7 @@ class NoticeReader:
             for index, read in enumerate(docs):
                 if read.section not in ("summary", "description", "title"):
                     continue
-                for mention in read.doc._.org_mentions:
+                for mention in read.mentions:
                     entity_id = self.ids.get((index, mention.start))
                     if entity_id and self.table.get(entity_id).type == wanted and entity_id not in self.banner_ids:
                         return entity_id
@@ -252,7 +284,7 @@ class NoticeReader:
         """"the Division" -> the home division; "the Section" -> the last section named; "the Council" -> NAC."""
         last_of_type: dict[str, str] = {}
         for index, read in enumerate(docs):
-            for mention in read.doc._.org_mentions:
+            for mention in read.mentions:
                 key = (index, mention.start)
                 if key in self.ids:
                     entity = self.table.get(self.ids[key])
@@ -294,10 +326,10 @@ class NoticeReader:
         for index, read in enumerate(docs):
             if read.section not in RELATION_SECTIONS:
                 continue
-            starts = {m.start: m for m in read.doc._.org_mentions}
-            for sent in read.doc.sents:
-                masked = _mask(sent, starts, self.ids, index)
-                sentences.append(MaskedSentence(sent.text.strip(), masked, read.section))
+            starts = {m.start: m for m in read.mentions}
+            for bounds in read.sentences:
+                masked = _mask(read, bounds, starts, self.ids, index)
+                sentences.append(MaskedSentence(read.span_text(*bounds).strip(), masked, read.section))
         return sentences
 
     def _types(self) -> dict[str, str]:
@@ -473,19 +505,20 @@ class NoticeReader:
         texts = [(p.strip(), s.key) for s in part.sections if s.key in NAME_SECTIONS for p in _PARAGRAPHS.split(s.text)]
         if part.header.title:
             texts.insert(0, (part.header.title, "title"))
-        texts = [(self._casing().restore(text, "fr"), key) for text, key in texts]
+        texts = [(self._restored(text, "fr"), key) for text, key in texts]
         pool: list[tuple[french.Candidate, str, str]] = []
         for text, section in texts:
             for candidate in french.candidates(text):
                 pool.append((candidate, text, section))
         expansions = {a: e.names["en"][0] for e in self.table.entities for a in e.acronyms if e.names.get("en")}
+        indexed = french.CandidatePool([c for c, _, _ in pool])
         claims: dict[str, tuple[float, str]] = {}
         best: dict[str, list[french.Candidate]] = {}
         for entity in self.table.entities:
             names = entity.names.get("en", [])
             if not names:
                 continue
-            found = french.best_french_names(names, entity.acronyms, [c for c, _, _ in pool], expansions)
+            found = french.best_french_names(names, entity.acronyms, indexed, expansions)
             for value, candidate in found:
                 holder = claims.get(candidate.text)
                 if holder is None or value > holder[0]:
@@ -558,27 +591,27 @@ def _name_and_acronym(raw: str) -> tuple[str, str | None]:
     return name, acronym
 
 
-def _mask(sent: Span, starts: dict[int, OrgMention], ids: dict[tuple[int, int], str], index: int) -> str:
+def _mask(read: ReadDoc, bounds: tuple[int, int], starts: dict[int, OrgMention], ids: dict[tuple[int, int], str],
+          index: int) -> str:
     """The sentence with each mention as ``{id}`` and each role as ``[Role]``."""
-    doc = sent.doc
-    roles = {ent.start: ent for ent in doc.ents if ent.label_ == "ROLE"}
+    texts, spaces = read.tokens.texts, read.tokens.spaces
+    i, end_of_sentence = bounds
     parts: list[str] = []
-    i = sent.start
-    while i < sent.end:
+    while i < end_of_sentence:
         mention = starts.get(i)
         if mention is not None and (index, i) in ids:
-            end = min(mention.end, sent.end)
-            if end + 2 < sent.end and doc[end].text == "(" and doc[end + 2].text == ")" and doc[end + 1].text.isupper():
+            end = min(mention.end, end_of_sentence)
+            if end + 2 < end_of_sentence and texts[end] == "(" and texts[end + 2] == ")" and texts[end + 1].isupper():
                 end += 3  # "{e4} (OPD)": the acronym belongs to the name
-            parts.append("{" + ids[(index, i)] + "}" + doc[end - 1].whitespace_)
+            parts.append("{" + ids[(index, i)] + "}" + spaces[end - 1])
             i = end
             continue
-        role = roles.get(i)
-        if role is not None and role.end <= sent.end:
-            parts.append(f"[{role.ent_id_}]" + doc[role.end - 1].whitespace_)
-            i = role.end
+        role = read.roles.get(i)
+        if role is not None and role[0] <= end_of_sentence:
+            parts.append(f"[{role[1]}]" + spaces[role[0] - 1])
+            i = role[0]
             continue
-        parts.append(doc[i].text_with_ws)
+        parts.append(texts[i] + spaces[i])
         i += 1
     return "".join(parts).strip()
 

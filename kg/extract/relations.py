@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 ENTITY = re.compile(r"\{(e\d+)\}")
 ROLE = re.compile(r"\[([A-Za-z ]+)\]")
@@ -29,11 +30,23 @@ class MaskedSentence:
     def entities(self) -> list[tuple[str, int]]:
         """(id, position in the masked text) of each mention, in order, but for owners:
         in "the {e5}'s (CEPC) {e6}" the sentence speaks of {e6}, not of {e5}."""
+        return list(self._entities)
+
+    @cached_property
+    def _entities(self) -> tuple[tuple[str, int], ...]:
+        """Read once: every rule asks for them, the masked text does not change."""
+        if "{" not in self.masked:
+            return ()
         owners = {m.start() for m in _OWNER.finditer(self.masked)}
-        return [(m.group(1), m.start()) for m in ENTITY.finditer(self.masked) if m.start() not in owners]
+        return tuple((m.group(1), m.start()) for m in ENTITY.finditer(self.masked) if m.start() not in owners)
 
     def ids(self) -> list[str]:
         return [i for i, _ in self.entities()]
+
+    @cached_property
+    def names_post(self) -> bool:
+        """Whether the sentence names the post ("the incumbent", "s/he"): several rules ask."""
+        return bool(POST_SUBJECT.search(self.text))
 
 
 @dataclass(frozen=True)
@@ -150,7 +163,7 @@ def is_post_sentence(sentence: MaskedSentence) -> bool:
     """Whether the sentence speaks of the advertised post (its duties or its ties)."""
     if sentence.section in ("accountabilities", "interrelationships", "title"):
         return True
-    return bool(POST_SUBJECT.search(sentence.text))
+    return sentence.names_post
 
 
 def heads_ids(sentence: MaskedSentence) -> list[str]:

@@ -39,7 +39,7 @@ def _no_sections(notice: Notice) -> bool:
 def _truncated(notice: Notice) -> bool:
     """The last line stops mid-sentence in a notice whose long lines otherwise end sentences."""
     lines = [line for line in notice.text.split("\n") if line]
-    long_lines = [line for line in lines if len(line.split()) >= _LONG_LINE_WORDS]
+    long_lines = [line for line in lines if len(line.split(None, _LONG_LINE_WORDS - 1)) >= _LONG_LINE_WORDS]
     if not long_lines:
         return False
     punctuated = sum(bool(_TERMINAL.search(line)) for line in long_lines[:-1])

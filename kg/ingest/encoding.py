@@ -11,6 +11,7 @@ Binary data (NUL bytes, many control characters) raises.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 
 import charset_normalizer
@@ -31,7 +32,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 WESTERN_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
 #: Share of control characters above which decoded text is taken for binary data.
 _MAX_CONTROL_SHARE = 0.05
-_ALLOWED_CONTROLS = frozenset("\n\r\t\f\v")
+#: Control characters but the line and page breaks and tabs ("\n\r\t\f\v").
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 BINARY = "binary file, not a text notice"
 
 
@@ -116,6 +118,6 @@ def _replaced(text: str, encoding: str) -> list[str]:
 def _check_text(text: str) -> None:
     if "\x00" in text:
         raise InputError(BINARY)
-    controls = sum(1 for char in text if char < " " and char not in _ALLOWED_CONTROLS)
+    controls = len(_CONTROL.findall(text))
     if text and controls > _MAX_CONTROL_SHARE * len(text):
         raise InputError(BINARY)

@@ -19,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from kg.model import Header, Lang, Notice, NoticePart, NoticeSection
 
@@ -31,6 +32,7 @@ __all__ = ["normalise", "parse_notice", "starts_block"]
 # ============================================================== normalising
 
 _NEWLINE = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_NEWLINE_CHARS = "\r\u2028\u2029\x0b\x0c\x85"
 _CHAR_MAP = str.maketrans(
     {
         "\t": " ",
@@ -50,29 +52,36 @@ _CHAR_MAP = str.maketrans(
         "\u00ad": None,  # soft hyphen
     }
 )
+#: The characters _CHAR_MAP changes: one regular expression finds them faster than
+#: ``str.translate`` looks up every character of a notice.
+_MAPPED_CHAR = re.compile("[" + "".join(re.escape(chr(code)) for code in _CHAR_MAP) + "]")
 
 _MD_RULE = re.compile(r"^[ ]*([-*_])(?:[ ]*\1){2,}[ ]*$", re.M)
+#: What every rule holds, found faster than a rule: the same mark three times, spaces between.
+_MD_RULE_HINT = re.compile(r"([-*_])[ ]*\1[ ]*\1")
 _MD_HEADING = re.compile(r"^[ ]*#{1,6}[ ]+", re.M)
-_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
+#: Written as two alternatives rather than "!?\\[" so that the search can skip to a "!" or "[".
+_MD_LINK = re.compile(r"(?:!\[|\[)([^\[\]\n]*)\]\([^()\n]*\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
 #: **bold**, possibly over a line break but never over a blank line (and bounded,
 #: so that a stray "**" costs a short scan, not one to the end of the text).
-_MD_BOLD = re.compile(r"(?<!\\)\*\*(?=\S)((?:(?!\n[ ]*\n).){1,1000}?)(?<=\S)\*\*", re.S)
+_MD_BOLD = re.compile(r"\*\*(?<!\\\*\*)(?=\S)((?:(?!\n[ ]*\n).){1,1000}?)(?<=\S)\*\*", re.S)
 #: *italic*; a star followed by a space ("* item") or inside a word is left alone.
-_MD_ITALIC = re.compile(r"(?<![*\w\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*\\])\*(?![*\w])")
+#: Bold and italic open on the star and look behind it afterwards, so that the search skips to the next star.
+_MD_ITALIC = re.compile(r"\*(?<![*\w\\]\*)(?=[^\s*])([^*\n]+?)(?<=[^\s*\\])\*(?![*\w])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>])")
-_MARKDOWN_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (_MD_RULE, ""),
-    (_MD_HEADING, ""),
-    (_MD_LINK, r"\1"),
-    (_MD_AUTOLINK, r"\1"),
-    (_MD_BOLD, r"\1"),
-    (_MD_ITALIC, r"\1"),
-    (_MD_ESCAPE, r"\1"),
+#: (pattern, replacement, text every match holds): a rule is run only on a text that holds it.
+_MARKDOWN_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (_MD_HEADING, "", "# "),
+    (_MD_LINK, r"\1", "]("),
+    (_MD_AUTOLINK, r"\1", ":"),
+    (_MD_BOLD, r"\1", "**"),
+    (_MD_ITALIC, r"\1", "*"),
+    (_MD_ESCAPE, r"\1", "\\"),
 )
 
-_SPACE_RUN = re.compile(r" {2,}")
-_BLANK_RUN = re.compile(r"\n{3,}")
+_SPACE_RUN = re.compile(r"  +")
+_BLANK_RUN = re.compile(r"\n\n\n+")
 #: A line that ends a sentence: ".", "!", "?", ";", ":" maybe followed by closing quotes/brackets.
 _TERMINAL = re.compile(r"[.!?;:…][\"'»”)\]]*$")
 _HYPHEN_WRAP = re.compile(r"[^\W\d_]-$")
@@ -89,12 +98,23 @@ def normalise(text: str) -> str:
     split (see :func:`_unsquash`).
     """
     text = unicodedata.normalize("NFC", text)
-    text = _NEWLINE.sub("\n", text).translate(_CHAR_MAP)
-    for pattern, replacement in _MARKDOWN_RULES:
-        text = pattern.sub(replacement, text)
-    text = "\n".join(_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
+    if any(char in text for char in _NEWLINE_CHARS):
+        text = _NEWLINE.sub("\n", text)
+    text = _MAPPED_CHAR.sub(_map_char, text)
+    if _MD_RULE_HINT.search(text):
+        text = _MD_RULE.sub("", text)
+    for pattern, replacement, needed in _MARKDOWN_RULES:
+        if needed in text:
+            text = pattern.sub(replacement, text)
+    text = "\n".join(line.strip() for line in _SPACE_RUN.sub(" ", text).split("\n"))
     text = _BLANK_RUN.sub("\n\n", text).strip()
-    return "\n".join(piece for line in _join_broken_paragraphs(text).split("\n") for piece in _unsquash(line))
+    lines = _join_broken_paragraphs(text).split("\n")
+    named = _lines_naming_sections(lines)
+    return "\n".join(piece for index, line in enumerate(lines) for piece in _unsquash(line, index in named))
+
+
+def _map_char(match: re.Match[str]) -> str:
+    return match[0].translate(_CHAR_MAP)
 
 
 def _join_broken_paragraphs(text: str) -> str:
@@ -125,6 +145,8 @@ def _continues_sentence(previous: str, following: str) -> bool:
 
 def _is_upper_line(line: str) -> bool:
     """True for "ESSENTIAL", "2. QUALIFICATIONS ET EXPÉRIENCE": letters, none lower-case."""
+    if line.isascii():  # the same test, in C: a capital letter and no small one
+        return line.upper() == line != line.lower()
     return any(char.isalpha() for char in line) and not any(char.islower() for char in line)
 
 
@@ -166,6 +188,14 @@ _SECTION_NAMES: tuple[tuple[str, Lang, str], ...] = (
     ("additional", "en", r"additional information"),
     ("additional", "fr", r"(?:informations|renseignements) complementaires"),
 )
+#: Words, one of which every match of a pattern in _SECTION_NAMES holds (folded).
+_SECTION_WORDS: tuple[str, ...] = (
+    "summary", "context", "description", "background", "resume", "qualification", "accountabilities",
+    "responsibilities", "duties", "responsabilites", "fonctions", "attributions", "relations", "reporting",
+    "liaisons", "competen", "contra", "information", "apply", "postuler", "renseignements",
+)
+_SECTION_WORD = re.compile("|".join(_SECTION_WORDS))
+_SECTION_WORD_IN_CAPITALS = re.compile("|".join(word.upper() for word in _SECTION_WORDS))
 _SECTION_PATTERNS: tuple[tuple[str, Lang, re.Pattern[str]], ...] = tuple(
     (key, lang, re.compile(pattern)) for key, lang, pattern in _SECTION_NAMES
 )
@@ -176,9 +206,16 @@ _BARE_NUMBER = re.compile(r"^[0-9]{1,2}\s*[.)]$")
 _MAX_HEADING_LENGTH = 120
 
 
+@lru_cache(maxsize=4096)
 def _section_name(words: str) -> tuple[str, Lang | None] | None:
-    """Map heading words ("MAIN ACCOUNTABILITIES", "Résumé") to (key, language)."""
+    """Map heading words ("MAIN ACCOUNTABILITIES", "Résumé") to (key, language).
+
+    Cached: the same line is asked about when the languages are split, when
+    the sections are cut and when a title or a paragraph break is judged.
+    """
     folded = _fold(words).strip(" :.*#")
+    if not _SECTION_WORD.search(folded):
+        return None
     matches = [(key, lang) for key, lang, pattern in _SECTION_PATTERNS if pattern.fullmatch(folded)]
     if not matches:
         return None
@@ -375,19 +412,52 @@ _INLINE_BARE_LABEL = re.compile(
 _TWO_BANNERS = re.compile(r"^((NATO|OTAN)\b[^:]*?\S)\s+((?!\2)(?:OTAN|NATO)\b(?:(?!\s+(?:OTAN|NATO)\b).)*)$", re.I)
 _TOKEN = re.compile(r"\S+")
 _NUMBER_TOKEN = re.compile(r"^[0-9]{1,2}[.)]$")
+#: A word of a line that _NUMBER_TOKEN matches.
+_NUMBER_IN_LINE = re.compile(r"(?<!\S)[0-9]{1,2}[.)](?!\S)")
+#: The last character of any word _TERMINAL matches.
+_TERMINAL_LAST = frozenset(".!?;:…\"'»”)]")
 #: The longest run of capitalised words looked at for a heading.
 _MAX_HEADING_WORDS = 12
 
 
-def _unsquash(line: str) -> list[str]:
-    """Split a line that runs letterheads, header fields, or a section heading and its text together."""
+def _unsquash(line: str, may_name: bool = True) -> list[str]:
+    """Split a line that runs letterheads, header fields, or a section heading and its text together.
+
+    ``may_name`` is False for a line that holds no word of a section name
+    (see :func:`_lines_naming_sections`): it has no heading to split off.
+    """
     if not line:
         return [line]
     for split in (_split_letterhead, _split_vacancy):
         pieces = split(line)
         if len(pieces) > 1:
-            return [part for piece in pieces for part in _unsquash(piece)]
+            return [part for piece in pieces for part in _unsquash(piece, may_name)]
+    if not may_name:
+        return [piece for field in _split_fields(line) for piece in _cut(field, [])]
     return [part for piece in _split_fields(line) for part in _split_headings(piece)]
+
+
+def _lines_naming_sections(lines: Sequence[str]) -> set[int]:
+    """The indices of the lines that hold a word every section name has (see :func:`_may_name_section`),
+    found by one search over all the lines, folded together."""
+    bare = _ascii_folded("\n".join(lines))
+    found = sorted(position for word in _SECTION_WORDS for position in _positions(bare, word))
+    named: set[int] = set()
+    line, previous = 0, 0
+    for position in found:
+        line += bare.count("\n", previous, position)
+        previous = position
+        named.add(line)
+    return named
+
+
+def _positions(text: str, word: str) -> Iterator[int]:
+    """Where ``word`` occurs in ``text`` (a few searches for a plain string cost less than one pattern
+    of alternatives)."""
+    position = text.find(word)
+    while position >= 0:
+        yield position
+        position = text.find(word, position + 1)
 
 
 def _split_letterhead(line: str) -> list[str]:
@@ -398,6 +468,8 @@ def _split_letterhead(line: str) -> list[str]:
 
 def _split_vacancy(line: str) -> list[str]:
     """"VACANCY NOTIFICATION" on a line of its own, apart from the letterhead before it and the title after it."""
+    if "vacan" not in line.lower():
+        return [line]  # every form of the words holds "vacan"
     found = _VACANCY_ANYWHERE.search(line)
     before = line[:found.start()] if found else ""
     if found is None or (before and not (_is_upper_line(before) or _BANNER.match(before.upper()))):
@@ -414,6 +486,8 @@ def _split_fields(line: str) -> list[str]:
     that say what they are without a colon ("Clearance Level NS", "Grade NATO
     Grade G20", a closing "Description") start fields too.
     """
+    if line.count(":") < 2:
+        return [line]  # each field needs its colon
     starts = [match.start() for match in _INLINE_LABEL.finditer(line)]
     if len(starts) < 2:
         return [line]
@@ -430,19 +504,74 @@ def _split_headings(line: str) -> list[str]:
     case after a sentence, when the words after it change case or the line is
     long (text run together).  In a line all in capitals only a long line is cut.
     """
+    if not (_may_name_section(line) and _may_hold_heading(line)):
+        return _cut(line, [])
     if len(line) <= _MAX_HEADING_LENGTH and (_is_upper_line(line) or _is_heading_line(line)):
         return [line]
-    tokens = list(_TOKEN.finditer(line))
-    cuts: list[int] = []
-    index = 0
-    while index < len(tokens):
-        end = _inline_heading(tokens, index, long_line=len(line) > _MAX_HEADING_LENGTH)
-        if end is None:
-            index += 1
+    words = _TOKEN.findall(line)
+    spans: list[tuple[int, int]] = []  # [first word, end) of each heading
+    for start in _heading_starts(words):
+        if spans and start < spans[-1][1]:
             continue
-        cuts += [tokens[index].start(), tokens[end - 1].end()]
-        index = end
-    return _cut(line, cuts)
+        end = _inline_heading(words, start, long_line=len(line) > _MAX_HEADING_LENGTH)
+        if end is not None:
+            spans.append((start, end))
+    offsets = _word_offsets(line, words, spans[-1][1] if spans else 0)
+    return _cut(line, [cut for start, end in spans for cut in (offsets[start], offsets[end - 1] + len(words[end - 1]))])
+
+
+def _heading_starts(words: Sequence[str]) -> list[int]:
+    """Indices of the words a heading may start at: the first, one after a sentence's end, a number ("3.").
+
+    The last character of a word is looked at before any pattern, so that the
+    words inside sentences cost little.
+    """
+    if not words:
+        return []
+    found = {0}
+    found.update(i + 1 for i, word in enumerate(words[:-1]) if word[-1] in _TERMINAL_LAST and _TERMINAL.search(word))
+    found.update(i for i, word in enumerate(words) if word[-1] in ".)" and _NUMBER_TOKEN.match(word))
+    return sorted(found)
+
+
+def _word_offsets(line: str, words: Sequence[str], count: int) -> list[int]:
+    """Where each of the first ``count`` words (runs of non-spaces, in order) starts in the line."""
+    offsets: list[int] = []
+    position = 0
+    for word in words[:count]:
+        position = line.index(word, position)
+        offsets.append(position)
+        position += len(word)
+    return offsets
+
+
+def _may_name_section(line: str) -> bool:
+    """Whether the line holds a word every section name has ("summary", "duties", "liaisons"...).
+
+    Most lines hold none, and the search over the whole line costs less than
+    looking for a heading at each of its words.
+    """
+    return _SECTION_WORD.search(_ascii_folded(line)) is not None
+
+
+def _ascii_folded(text: str) -> str:
+    """The text folded as :func:`_fold` folds it (accents and case dropped), then stripped of what is not
+    ASCII: every word of a section name it holds stays whole."""
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFD", text).casefold().encode("ascii", "ignore").decode()
+
+
+def _may_hold_heading(line: str) -> bool:
+    """Whether a heading may be cut out of the line: one in capitals holds a word of a section name in
+    capitals, one in lower case follows a number ("3."); a heading's words are all in one case.
+
+    Accents are dropped (decomposed), capitals kept, before the capitals are looked for.
+    """
+    if _NUMBER_IN_LINE.search(line):
+        return True
+    bare = line if line.isascii() else unicodedata.normalize("NFD", line).encode("ascii", "ignore").decode()
+    return _SECTION_WORD_IN_CAPITALS.search(bare) is not None
 
 
 def _word_case(word: str) -> str | None:
@@ -451,21 +580,23 @@ def _word_case(word: str) -> str | None:
     return "lower" if any(char.isalpha() for char in word) and not any(char.isupper() for char in word) else None
 
 
-def _inline_heading(tokens: Sequence[re.Match[str]], index: int, long_line: bool) -> int | None:
-    """The index after a heading starting at ``tokens[index]``, if one does."""
-    numbered = bool(_NUMBER_TOKEN.match(tokens[index][0]))
+def _inline_heading(words: Sequence[str], index: int, long_line: bool) -> int | None:
+    """The index after a heading starting at ``words[index]``, if one does."""
+    numbered = bool(_NUMBER_TOKEN.match(words[index]))
+    after_sentence = index == 0 or bool(_TERMINAL.search(words[index - 1]))
+    if not numbered and not after_sentence:
+        return None  # most words: inside a sentence, no heading can start here
     first = index + 1 if numbered else index
-    after_sentence = index == 0 or bool(_TERMINAL.search(tokens[index - 1][0]))
-    case = _word_case(tokens[first][0]) if first < len(tokens) else None
-    if case is None or (not numbered and not after_sentence) or (case == "lower" and not (numbered and after_sentence)):
+    case = _word_case(words[first]) if first < len(words) else None
+    if case is None or (case == "lower" and not (numbered and after_sentence)):
         return None
     last = first
-    while last < len(tokens) and last - first < _MAX_HEADING_WORDS and _word_case(tokens[last][0]) == case:
+    while last < len(words) and last - first < _MAX_HEADING_WORDS and _word_case(words[last]) == case:
         last += 1
     for end in range(last, first, -1):
-        if _section_name(" ".join(token[0] for token in tokens[first:end])) is None:
+        if _section_name(" ".join(words[first:end])) is None:
             continue
-        if case == "lower" and not (long_line or (end < len(tokens) and _word_case(tokens[end][0]) != "lower")):
+        if case == "lower" and not (long_line or (end < len(words) and _word_case(words[end]) != "lower")):
             return None
         return end
     return None

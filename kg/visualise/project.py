@@ -5,20 +5,28 @@ acronym, other names, the notices that mention it, evidence sentences, and its
 place in the chart (division, parents, children, committees served, other
 relations), so that a neighbourhood cut out of the projection still knows
 what lies around it.
+
+A build draws its page from :func:`projection_graph`: only the triples the
+projection reads, with the evidence cut down to the sentences the panel
+shows, so that ten thousand notices do not have to be loaded into rdflib to
+draw a few thousand units.
 """
 
 from __future__ import annotations
 
 import re
 from collections import deque
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import networkx as nx
+import numpy as np
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from kg.config import KGO, ORG, SCHEMA
 from kg.model import ENTITY_TYPES
+from kg.store import QuadTable, rdflib_from_ox
 from kg.visualise.styles import EDGE_STYLES, INVERSE_NAMES, POST_TYPE, TYPE_LEVELS, UPWARD_KINDS
 
 MAX_EVIDENCE = 10
@@ -49,24 +57,46 @@ def local_name(term: URIRef | str) -> str:
 
 
 def _language(literal: Literal) -> str | None:
-    return literal.language.split("-")[0].lower() if literal.language else None
+    return _base_language(literal.language)
 
 
-def _literals(graph: Graph, node: URIRef, predicate: URIRef, lang: str | None) -> list[str]:
+def _base_language(tag: str | None) -> str | None:
+    return tag.split("-")[0].lower() if tag else None
+
+
+#: A literal's (text, base language), or None for another term.
+LiteralReader = Callable[[Any], "tuple[str, str | None] | None"]
+
+
+def _rdflib_literal(term: Any) -> tuple[str, str | None] | None:
+    return (str(term), _language(term)) if isinstance(term, Literal) else None
+
+
+def _ox_literal(term: Any) -> tuple[str, str | None] | None:
+    return (term.value, _base_language(term.language)) if isinstance(term, ox.Literal) else None
+
+
+def _literals(
+    graph: Graph | TripleIndex, node: Any, predicate: Any, lang: str | None, read: LiteralReader = _rdflib_literal
+) -> list[str]:
     """Sorted string values of ``predicate`` in ``lang`` (None: untagged only)."""
-    values = {
-        str(o)
-        for o in graph.objects(node, predicate)
-        if isinstance(o, Literal) and _language(o) == lang
-    }
+    values = set()
+    for o in graph.objects(node, predicate):
+        literal = read(o)
+        if literal is not None and literal[1] == lang:
+            values.add(literal[0])
     return sorted(values)
 
 
 def _first_literal(
-    graph: Graph, node: URIRef, predicate: URIRef, langs: Iterable[str | None]
+    graph: Graph | TripleIndex,
+    node: Any,
+    predicate: Any,
+    langs: Iterable[str | None],
+    read: LiteralReader = _rdflib_literal,
 ) -> str:
     for lang in langs:
-        values = _literals(graph, node, predicate, lang)
+        values = _literals(graph, node, predicate, lang, read)
         if values:
             return values[0]
     return ""
@@ -114,33 +144,65 @@ def _notice(graph: Graph, posting: URIRef) -> dict[str, str]:
 def _notices_by_target(graph: Graph, predicates: Iterable[URIRef]) -> dict[URIRef, list[dict[str, str]]]:
     """Target IRI -> the notices (file, title) whose posting points at it, by file name."""
     found: dict[URIRef, dict[str, dict[str, str]]] = {}
+    notices: dict[URIRef, dict[str, str]] = {}  # a posting points at dozens of targets
     for predicate in predicates:
         for posting, target in graph.subject_objects(predicate):
-            notice = _notice(graph, posting)
+            notice = notices.get(posting)
+            if notice is None:
+                notice = notices[posting] = _notice(graph, posting)
             if notice["file"]:
-                found.setdefault(target, {})[notice["file"]] = notice
+                found.setdefault(target, {})[notice["file"]] = dict(notice)
     return {target: [by_file[f] for f in sorted(by_file)] for target, by_file in found.items()}
 
 
-def _evidence_file(graph: Graph, evidence: URIRef) -> str:
-    for posting in sorted(graph.objects(evidence, PROV.wasDerivedFrom)):
-        file = _first_literal(graph, posting, KGO.sourceFile, (None, "en", "fr"))
+def _evidence_file(graph: Graph | TripleIndex, evidence: Any, terms: EvidenceTerms, files: dict[Any, str]) -> str:
+    """The file of the first posting the evidence comes from; ``files`` remembers each posting's."""
+    for posting in sorted(graph.objects(evidence, terms.derived_from)):
+        file = files.get(posting)
+        if file is None:
+            file = files[posting] = _first_literal(graph, posting, terms.source_file, (None, "en", "fr"), terms.read)
         if file:
             return file
     return ""
 
 
+EvidenceRow = tuple[str, str, str]  # (notice file, language, sentence)
+
+
+class EvidenceTerms(NamedTuple):
+    """The predicates evidence is read by, and how to read a literal, in one kind of terms."""
+
+    evidence_for: Any
+    sentence: Any
+    derived_from: Any
+    source_file: Any
+    read: LiteralReader
+
+
+RDFLIB_EVIDENCE = EvidenceTerms(KGO.evidenceFor, KGO.sentence, PROV.wasDerivedFrom, KGO.sourceFile, _rdflib_literal)
+
+
+def _evidence_rows(
+    graph: Graph | TripleIndex, terms: EvidenceTerms = RDFLIB_EVIDENCE
+) -> dict[Any, dict[EvidenceRow, set[Any]]]:
+    """Entity IRI -> each (file, language, sentence) naming it -> the evidence nodes that give it."""
+    found: dict[Any, dict[EvidenceRow, set[Any]]] = {}
+    files: dict[Any, str] = {}
+    for evidence, target in graph.subject_objects(terms.evidence_for):
+        file = _evidence_file(graph, evidence, terms, files)
+        for sentence in graph.objects(evidence, terms.sentence):
+            literal = terms.read(sentence)
+            if literal is not None:
+                row = (file, literal[1] or "", literal[0])
+                found.setdefault(target, {}).setdefault(row, set()).add(evidence)
+    return found
+
+
 def _evidence_sentences(graph: Graph) -> dict[URIRef, list[dict[str, str]]]:
     """Entity IRI -> up to MAX_EVIDENCE sentences (text, language, notice file) naming it."""
-    found: dict[URIRef, set[tuple[str, str, str]]] = {}
-    for evidence, target in graph.subject_objects(KGO.evidenceFor):
-        file = _evidence_file(graph, evidence)
-        for sentence in graph.objects(evidence, KGO.sentence):
-            if isinstance(sentence, Literal):
-                found.setdefault(target, set()).add((file, _language(sentence) or "", str(sentence)))
     return {
-        target: [{"file": f, "lang": lang, "text": text} for f, lang, text in _spread(rows)]
-        for target, rows in found.items()
+        target: [{"file": f, "lang": lang, "text": text} for f, lang, text in _spread(set(rows))]
+        for target, rows in _evidence_rows(graph).items()
     }
 
 
@@ -253,8 +315,11 @@ def _relation_edges(graph: Graph, nodes: set[URIRef]) -> set[tuple[str, str, str
     return edges
 
 
-def to_networkx(graph: Graph, include_posts: bool = False) -> nx.MultiDiGraph:
+def to_networkx(graph: Graph | TripleIndex, include_posts: bool = False) -> nx.MultiDiGraph:
     """Project the RDF graph onto units, committees (and posts) and their relations.
+
+    ``graph`` is an rdflib Graph, or the smaller :func:`projection_graph` of a
+    built corpus, which projects the same.
 
     Nodes are IRIs (strings) with ``type``, ``label``, ``label_fr``, ``acronym``,
     ``alt_labels``, ``notices`` ([{file, title}]) and ``evidence`` ([{file, lang,
@@ -288,6 +353,150 @@ def to_networkx(graph: Graph, include_posts: bool = False) -> nx.MultiDiGraph:
     committees = {node for node, kind in entity_types.items() if kind == "Committee"}
     _annotate(projection, _committees_through_posts(graph, committees))
     return projection
+
+
+# ------------------------------------------------------- reduced graph
+
+
+#: Every predicate :func:`to_networkx` reads: a graph cut down to them projects the same.
+PROJECTED_PREDICATES: frozenset[str] = frozenset(
+    str(predicate)
+    for predicate in (
+        RDF.type, RDFS.subClassOf, RDFS.label, SKOS.prefLabel, SKOS.altLabel, KGO.acronym,
+        KGO.mentions, KGO.advertises, KGO.sourceFile, SCHEMA.title, ORG.role,
+        KGO.evidenceFor, KGO.sentence, PROV.wasDerivedFrom,
+        *(relation for relation, _, _ in RELATIONS),
+    )
+)
+
+
+class TripleIndex:
+    """A read-only graph held as plain dicts: what :func:`to_networkx` asks of an rdflib Graph.
+
+    It answers ``objects``, ``subjects``, ``subject_objects`` and
+    ``transitive_objects`` as an rdflib Graph does, for a fraction of the
+    time and memory an rdflib Graph takes to hold the same triples.  Its
+    terms are whatever it is given: rdflib terms for drawing, term numbers
+    (:class:`~kg.store.QuadTable`) for choosing the evidence.  The pairs
+    given for a predicate are taken to be distinct.
+    """
+
+    def __init__(self) -> None:
+        self._pairs: dict[Any, list[tuple[Any, Any]]] = {}
+        self._by_subject: dict[Any, dict[Any, tuple[Any, ...]]] = {}
+        self._by_object: dict[Any, dict[Any, list[Any]]] = {}
+
+    def add_pairs(self, predicate: Any, subjects: list[Any], objects: list[Any]) -> None:
+        """Add the (subject, object) pairs of one predicate, given as two lists."""
+        self._pairs.setdefault(predicate, []).extend(zip(subjects, objects))
+        by_subject = self._by_subject.setdefault(predicate, {})
+        if not by_subject and len(set(subjects)) == len(subjects):
+            by_subject.update(zip(subjects, zip(objects)))  # one object each: made in C, no Python loop
+        else:
+            grouped: dict[Any, list[Any]] = {}
+            for subject, obj in zip(subjects, objects):
+                grouped.setdefault(subject, []).append(obj)
+            for subject, added in grouped.items():
+                by_subject[subject] = (*by_subject.get(subject, ()), *added)
+        self._by_object.pop(predicate, None)
+
+    def __len__(self) -> int:
+        return sum(map(len, self._pairs.values()))
+
+    def objects(self, subject: Any = None, predicate: Any = None) -> Iterator[Any]:
+        if subject is None:
+            return (obj for _, obj in self._pairs.get(predicate, ()))
+        return iter(self._by_subject.get(predicate, {}).get(subject, ()))
+
+    def subjects(self, predicate: Any = None, obj: Any = None) -> Iterator[Any]:
+        if obj is None:
+            return (subject for subject, _ in self._pairs.get(predicate, ()))
+        if predicate not in self._by_object:
+            by_object: dict[Any, list[Any]] = {}
+            for subject, value in self._pairs.get(predicate, ()):
+                by_object.setdefault(value, []).append(subject)
+            self._by_object[predicate] = by_object
+        return iter(self._by_object[predicate].get(obj, ()))
+
+    def subject_objects(self, predicate: Any = None) -> Iterator[tuple[Any, Any]]:
+        return iter(self._pairs.get(predicate, ()))
+
+    def transitive_objects(self, subject: Any, predicate: Any, remember: dict | None = None) -> Iterator[Any]:
+        """``subject``, then what it reaches through ``predicate``, depth first, each once (as rdflib)."""
+        remember = {} if remember is None else remember
+        if subject in remember:
+            return
+        remember[subject] = 1
+        yield subject
+        for obj in self.objects(subject, predicate):
+            yield from self.transitive_objects(obj, predicate, remember)
+
+
+#: What evidence is read by in a projection graph, whose evidence terms are term numbers.
+_NUMBERED_EVIDENCE = tuple(str(predicate) for predicate in RDFLIB_EVIDENCE[:4])
+_TYPE = str(RDF.type)
+
+
+def projection_graph(quads: QuadTable) -> TripleIndex:
+    """The triples :func:`to_networkx` reads from ``quads``, each evidence sentence it would show and no other.
+
+    An entity named in a thousand notices has thousands of evidence nodes,
+    of which the panel shows MAX_EVIDENCE: only the evidence nodes that give
+    those sentences are kept, and the evidence nodes' own types are left
+    out.  The evidence is chosen on term numbers (which sort as the terms
+    do), and only what is kept becomes rdflib terms.  Where each evidence
+    node names one entity in one sentence, as in a built graph, the
+    projection of the result is the projection of the whole graph.
+    """
+    shown = np.fromiter(sorted(_shown_evidence(_numbered_evidence(quads), quads)), dtype=np.uint32)
+    evidence_nodes = quads.pairs(_NUMBERED_EVIDENCE[1])[0]
+    kept: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for predicate in sorted(PROJECTED_PREDICATES):
+        subjects, objects = quads.pairs(predicate)
+        if predicate in _NUMBERED_EVIDENCE[:3]:
+            keep = np.isin(subjects, shown)
+        elif predicate == _TYPE:
+            keep = ~np.isin(subjects, evidence_nodes)
+        else:
+            keep = slice(None)
+        kept[predicate] = subjects[keep], objects[keep]
+    return _rdflib_index(quads, kept)
+
+
+def _numbered_evidence(quads: QuadTable) -> TripleIndex:
+    index = TripleIndex()
+    for predicate in _NUMBERED_EVIDENCE:
+        subjects, objects = quads.pairs(predicate)
+        index.add_pairs(predicate, subjects.tolist(), objects.tolist())
+    return index
+
+
+def _rdflib_index(quads: QuadTable, pairs: dict[str, tuple[np.ndarray, np.ndarray]]) -> TripleIndex:
+    """The pairs of term numbers as a TripleIndex of rdflib terms, each term made once."""
+    numbers = np.unique(np.concatenate([column for both in pairs.values() for column in both] or [np.empty(0)]))
+    term_of = dict(zip(numbers.tolist(), map(rdflib_from_ox, map(quads.term, numbers.tolist()))))
+    graph = TripleIndex()
+    for predicate, (subjects, objects) in pairs.items():
+        to_term = term_of.__getitem__
+        graph.add_pairs(URIRef(predicate), list(map(to_term, subjects.tolist())), list(map(to_term, objects.tolist())))
+    return graph
+
+
+def _shown_evidence(evidence: TripleIndex, quads: QuadTable) -> set[int]:
+    """One evidence node for each sentence the panel shows (at most MAX_EVIDENCE an entity)."""
+    literals: dict[int, tuple[str, str | None] | None] = {}
+
+    def read(number: int) -> tuple[str, str | None] | None:
+        if number not in literals:
+            literals[number] = _ox_literal(quads.term(number))
+        return literals[number]
+
+    terms = EvidenceTerms(*_NUMBERED_EVIDENCE, read)
+    shown: set[int] = set()
+    for rows in _evidence_rows(evidence, terms).values():
+        for row in _spread(set(rows)):
+            shown.add(min(rows[row]))
+    return shown
 
 
 # ------------------------------------------------------------ chart places
