@@ -1,9 +1,10 @@
 """The spaCy pipelines: blank ``en``/``fr`` plus natokg's registered components.
 
-- ``natokg_roles``: marks role phrases ("Head", "Assistant Secretary
-  General", "ASG") as ``ROLE`` entities, with the canonical role as the
-  entity id, as an EntityRuler with :func:`role_patterns` would.
-- ``natokg_org_mentions``: finds the head nouns and, with a PhraseMatcher,
+- ``natokg_roles``: an EntityRuler with :func:`role_patterns` that marks role
+  phrases ("Head", "Assistant Secretary General", "ASG") as ``ROLE``
+  entities, with the canonical role as the entity id (:class:`RoleFinder`
+  is the same rule as a plain component, registered as ``natokg_role_finder``).
+- ``natokg_org_mentions``: finds the head nouns with a Matcher and, with a PhraseMatcher,
   the reference bodies' names; it stores the organisational names found as
   ``doc.spans["org"]``, the full :class:`OrgMention` values as
   ``doc._.org_mentions``, and the tokens and sentences it read as
@@ -20,7 +21,7 @@ from functools import lru_cache
 import spacy
 from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import EN_GENERIC_PLURALS, EN_HEADS, ROLE_PHRASES
@@ -96,6 +97,8 @@ class OrgMentionFinder:
     """Finds organisational names and candidate acronyms in each sentence."""
 
     def __init__(self, nlp: Language) -> None:
+        self.heads = Matcher(nlp.vocab)
+        self.heads.add("ORG_HEAD", [[{"LOWER": {"IN": sorted(HEAD_WORDS)}}]])
         self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
         for body in reference().bodies:
             names = [n for n in body.names("en") if n.split()[-1].lower() not in EN_HEADS]
@@ -107,7 +110,7 @@ class OrgMentionFinder:
         sentences = [(sentence.start, sentence.end) for sentence in doc.sents]
         found: list[OrgMention] = []
         starts = [start for start, _ in sentences]
-        for head in [i for i, text in enumerate(tokens.texts) if text.lower() in HEAD_WORDS]:
+        for head in sorted(start for _, start, _ in self.heads(doc)):
             start, end = sentences[bisect_right(starts, head) - 1]
             found.extend(head_mentions(tokens, head, start, end))
         for match_id, start, end in self.known(doc):
@@ -137,7 +140,7 @@ def _without_overlaps(mentions: list[OrgMention]) -> list[OrgMention]:
     return sorted(kept, key=lambda m: m.start)
 
 
-@Language.factory("natokg_roles")
+@Language.factory("natokg_role_finder")
 def make_role_component(nlp: Language, name: str) -> RoleFinder:
     return RoleFinder(nlp)
 
@@ -153,6 +156,7 @@ def pipeline(lang: str = "en") -> Language:
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
     if lang == "en":
-        nlp.add_pipe("natokg_roles")
+        ruler = nlp.add_pipe("entity_ruler", name="natokg_roles", config={"phrase_matcher_attr": None})
+        ruler.add_patterns(role_patterns())
         nlp.add_pipe("natokg_org_mentions")
     return nlp
