@@ -4,6 +4,8 @@ Every figure is measured in one run and reported next to its baseline, as
 a ratio, because a shared machine is noisy: build throughput against
 spaCy's blank tokenizer alone over the same text, our Turtle writer against
 rdflib's, each library query on the store against rdflib's in-memory graph.
+rdflib is given a time budget per query and for its Turtle writing: past it
+the run is stopped and only a lower bound of the speed-up is recorded.
 
 The corpus: notice ``i`` copies seed ``i % 5`` with a new reference number,
 and the units of every group of notices are renamed (a made-up word is put
@@ -21,15 +23,24 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kg.config import PACKAGE_DIR
+from kg.queries import library, run_named
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 SEEDS_DIR = PACKAGE_DIR.parent / "seeds"
 UNIT_TYPES = ("Division", "Directorate", "Section", "Office", "Group")
@@ -147,14 +158,92 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+def latency(run: Callable[[], object], repeats: int) -> dict[str, float]:
+    """p50 / p95 milliseconds of ``run``, run ``repeats`` times after one warm-up."""
+    run()
+    return latency_figures([timed(run).seconds * 1000 for _ in range(repeats)])
+
+
+def latency_figures(samples: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(statistics.median(samples), 2), "p95_ms": round(percentile(samples, 0.95), 2)}
+
+
 def query_latencies(run: Callable[[str], object], queries: dict[str, str], repeats: int) -> dict[str, dict[str, float]]:
     """p50 / p95 milliseconds of each query, run ``repeats`` times after one warm-up."""
-    figures = {}
-    for name, text in sorted(queries.items()):
-        run(text)
-        samples = [timed(lambda t=text: run(t)).seconds * 1000 for _ in range(repeats)]
-        figures[name] = {"p50_ms": round(statistics.median(samples), 2), "p95_ms": round(percentile(samples, 0.95), 2)}
-    return figures
+    return {name: latency(lambda t=text: run(t), repeats) for name, text in sorted(queries.items())}
+
+
+class OverBudget(BaseException):
+    """A budgeted run took longer than its budget.
+
+    A BaseException, like KeyboardInterrupt, so that the ``except Exception``
+    clauses inside rdflib and kg.query cannot swallow it.
+    """
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise OverBudget in the block once ``seconds`` of wall time have passed.
+
+    SIGALRM interrupts pure-Python work such as rdflib's SPARQL evaluation;
+    the previous handler is put back on the way out. Without a budget, off
+    the main thread or where there is no interval timer, the block runs
+    unbounded.
+    """
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise OverBudget(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+
+
+def budgeted_latency(run: Callable[[], object], repeats: int, budget_s: float) -> dict[str, float] | None:
+    """Like :func:`latency`, every run under ``budget_s``; None as soon as one goes over.
+
+    The warm-up is the first budgeted run, so a query that cannot finish
+    within the budget is run once only.
+    """
+    samples = []
+    try:
+        with time_budget(budget_s):
+            run()
+        for _ in range(repeats):
+            with time_budget(budget_s):
+                samples.append(timed(run).seconds * 1000)
+    except OverBudget:
+        return None
+    return latency_figures(samples)
+
+
+def budgeted_seconds(action: Callable[[], object], budget_s: float) -> float | None:
+    """Wall seconds of one run of ``action``, or None when it went over ``budget_s``."""
+    try:
+        with time_budget(budget_s):
+            return timed(action).seconds
+    except OverBudget:
+        return None
+
+
+def error_line(error: BaseException) -> str:
+    """The error's type and the first line of its message, short enough for a table cell."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0][:160]}" if message else type(error).__name__
+
+
+def ratio(slow: float, fast: float) -> float | None:
+    return round(slow / fast, 1) if fast else None
 
 
 def machine() -> dict[str, object]:
@@ -189,9 +278,16 @@ class BenchConfig:
     query_repeats: int = 20
     rdflib_repeats: int = 3
     jobs: int | None = None
+    rdflib_budget_s: float = 30.0
+    """Seconds each rdflib query and rdflib's Turtle writing may take; 0 skips rdflib altogether."""
 
 
-def run_bench(config: BenchConfig, say: Callable[[str], None] = print) -> BenchReport:
+def say_now(line: str) -> None:
+    """Print a progress line at once, even when stdout is a pipe."""
+    print(line, flush=True)
+
+
+def run_bench(config: BenchConfig, say: Callable[[str], None] = say_now) -> BenchReport:
     """Every measure, side by side, on a corpus of ``config.notices`` notices."""
     report = BenchReport(config.notices)
     corpus = config.workdir / f"corpus-{config.notices}"
@@ -203,8 +299,9 @@ def run_bench(config: BenchConfig, say: Callable[[str], None] = print) -> BenchR
     paths = sorted(corpus.glob("*.txt"))
     report.figures["build"] = _measure_build(corpus, out, paths, config, say)
     report.figures["incremental"] = _measure_incremental(corpus, out, paths, say)
-    report.figures["turtle"] = _measure_turtle(out, say)
-    report.figures["queries"] = _measure_queries(out, config, say)
+    report.figures["turtle"], graph = _measure_turtle(out, config, say)
+    report.figures["queries"] = _measure_queries(out, config, say, graph)
+    del graph
     report.figures["query_command"] = _measure_query_command(out, report.figures["queries"], say)
     return report
 
@@ -249,28 +346,47 @@ def _measure_incremental(corpus: Path, out: Path, paths: list[Path], say) -> dic
     return {"rebuild_one_changed_seconds": round(seconds, 2)}
 
 
-def _measure_turtle(out: Path, say) -> dict:
-    """Writing the whole graph as Turtle: natokg's writer against rdflib's, from the same quads."""
-    from rdflib import Graph
+def _measure_turtle(out: Path, config: BenchConfig, say: Callable[[str], None]) -> tuple[dict, Graph | None]:
+    """Writing the whole graph as Turtle: natokg's writer against rdflib's, from the same quads.
 
+    Also returns the rdflib graph of those quads (None when rdflib is
+    skipped), for the query comparison: building it is slow on a big corpus.
+    """
     from kg.store import open_store
 
-    say("Turtle writing: natokg vs rdflib")
-    store = open_store(out)
-    quads = list(store.oxigraph.quads_for_pattern(None, None, None, None))
-    ours = timed(lambda: _our_turtle(quads))
-    graph = Graph()
+    budget = config.rdflib_budget_s
+    say("Turtle writing: natokg")
+    quads = list(open_store(out).oxigraph.quads_for_pattern(None, None, None, None))
+    ours = timed(partial(_our_turtle, quads)).seconds
+    figures: dict[str, Any] = {"quads": len(quads), "natokg_seconds": round(ours, 2), "rdflib_budget_s": budget}
+    if budget <= 0:
+        say("Turtle writing: rdflib skipped (budget 0)")
+        return {**figures, "rdflib_seconds": None, "speed_up": None}, None
+    say(f"building an rdflib graph of {len(quads)} quads")
+    built = timed(partial(_rdflib_graph, quads))
+    del quads
+    graph = built.value
+    say(f"Turtle writing: rdflib (budget {budget:g} s)")
+    theirs = budgeted_seconds(lambda: graph.serialize(format="turtle"), budget)
+    figures["rdflib_graph_seconds"] = round(built.seconds, 2)
+    if theirs is None:
+        say(f"  rdflib Turtle writing over budget (> {budget:g} s)")
+        over = {"rdflib_over_budget_s": budget, "speed_up_at_least": ratio(budget, ours)}
+        return {**figures, "rdflib_seconds": None, "speed_up": None, **over}, graph
+    say(f"  Turtle writing: natokg {ours:.2f} s, rdflib {theirs:.2f} s")
+    return {**figures, "rdflib_seconds": round(theirs, 2), "speed_up": ratio(theirs, ours)}, graph
+
+
+def _rdflib_graph(quads: list) -> Graph:
+    """An rdflib graph of the triples of ``quads`` (graph names dropped, as in graph.ttl)."""
+    from rdflib import Graph
+
     from kg.query import from_ox
 
+    graph = Graph()
     for quad in quads:
         graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
-    theirs = timed(lambda: graph.serialize(format="turtle"))
-    return {
-        "quads": len(quads),
-        "natokg_seconds": round(ours.seconds, 2),
-        "rdflib_seconds": round(theirs.seconds, 2),
-        "speed_up": round(theirs.seconds / ours.seconds, 1) if ours.seconds else None,
-    }
+    return graph
 
 
 def _our_turtle(quads: list) -> bytes:
@@ -280,27 +396,70 @@ def _our_turtle(quads: list) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE)
 
 
-def _measure_queries(out: Path, config: BenchConfig, say) -> dict:
-    """p50/p95 of every library query on the store, and on rdflib's in-memory graph of the same triples."""
-    from rdflib import Graph
+def _measure_queries(out: Path, config: BenchConfig, say: Callable[[str], None], graph: Graph | None = None) -> dict:
+    """p50/p95 of every library query on the store, and on rdflib's in-memory graph of the same triples.
 
-    from kg.queries import library, run_named
+    ``graph`` is that rdflib graph if already built; otherwise graph.ttl is
+    parsed, unless the rdflib budget is 0.
+    """
     from kg.store import open_store
 
-    say("library queries: Oxigraph store vs rdflib in memory")
+    budget = config.rdflib_budget_s
+    figures: dict[str, Any] = {"rdflib_budget_s": budget}
+    if budget <= 0:
+        say("library queries: Oxigraph store only (rdflib budget 0)")
+        graph = None
+    else:
+        say(f"library queries: Oxigraph store vs rdflib in memory (rdflib budget {budget:g} s per run)")
+        if graph is None:
+            say(f"parsing {out / 'graph.ttl'} into rdflib")
+            load = timed(partial(_parsed_graph, out / "graph.ttl"))
+            graph, figures["rdflib_parse_seconds"] = load.value, round(load.seconds, 2)
     store = open_store(out)
-    names = {name: name for name in library()}
-    on_store = query_latencies(lambda name: run_named(store, name), names, config.query_repeats)
-    load = timed(lambda: Graph().parse(out / "graph.ttl"))
-    graph = load.value
-    on_rdflib = query_latencies(lambda name: run_named(graph, name), names, config.rdflib_repeats)
+    names = sorted(library())
     rows = {}
-    for name in sorted(names):
-        ours, theirs = on_store[name], on_rdflib[name]
-        rows[name] = {**{f"store_{k}": v for k, v in ours.items()}, **{f"rdflib_{k}": v for k, v in theirs.items()},
-                      "speed_up": round(theirs["p50_ms"] / ours["p50_ms"], 1) if ours["p50_ms"] else None}
+    for index, name in enumerate(names, 1):
+        say(f"query {name} ({index}/{len(names)})")
+        rows[name] = _query_row(store, graph, name, config)
+        say(_query_line(name, rows[name]))
     slowest = max(rows, key=lambda n: rows[n]["store_p50_ms"])
-    return {"rdflib_parse_seconds": round(load.seconds, 2), "slowest": slowest, "by_query": rows}
+    return {**figures, "slowest": slowest, "by_query": rows}
+
+
+def _parsed_graph(path: Path) -> Graph:
+    from rdflib import Graph
+
+    return Graph().parse(path)
+
+
+def _query_row(store: object, graph: Graph | None, name: str, config: BenchConfig) -> dict:
+    """Store figures of one library query, and rdflib's next to them when there is a graph."""
+    ours = latency(lambda: run_named(store, name), config.query_repeats)
+    row: dict[str, Any] = {f"store_{key}": value for key, value in ours.items()}
+    if graph is None:
+        return row
+    try:
+        theirs = budgeted_latency(lambda: run_named(graph, name), config.rdflib_repeats, config.rdflib_budget_s)
+    except Exception as error:  # rdflib failing on a query the store answers is a finding, not a crash
+        return {**row, "rdflib_p50_ms": None, "rdflib_p95_ms": None, "rdflib_error": error_line(error),
+                "speed_up": None}
+    if theirs is None:
+        budget = config.rdflib_budget_s
+        return {**row, "rdflib_p50_ms": None, "rdflib_p95_ms": None, "rdflib_over_budget_s": budget,
+                "speed_up": None, "speed_up_at_least": ratio(budget * 1000, ours["p50_ms"])}
+    return {**row, **{f"rdflib_{key}": value for key, value in theirs.items()},
+            "speed_up": ratio(theirs["p50_ms"], ours["p50_ms"])}
+
+
+def _query_line(name: str, row: dict) -> str:
+    line = f"  {name}: store p50 {row['store_p50_ms']} ms"
+    if "rdflib_over_budget_s" in row:
+        return f"{line}, rdflib over budget (> {row['rdflib_over_budget_s']:g} s, at least {row['speed_up_at_least']}x)"
+    if "rdflib_error" in row:
+        return f"{line}, rdflib failed: {row['rdflib_error']}"
+    if "rdflib_p50_ms" in row:
+        return f"{line}, rdflib p50 {row['rdflib_p50_ms']} ms ({row['speed_up']}x)"
+    return line
 
 
 def _measure_query_command(out: Path, queries: dict, say) -> dict:

@@ -13,6 +13,18 @@ every query runs bare.  Values are bound as RDF terms by
 A library query uses its parameters in its top-level WHERE group, where that
 row is in scope.
 
+A ``node`` line declares a parameter that stands for a node of the graph::
+
+    # node: division = Defence Policy and Planning Division (the division's name, acronym or IRI)
+
+Its value is looked up before the query runs (:func:`named_nodes`): an IRI
+stands for itself, ``*`` for any node (the variable is left unbound), and
+any other text for every node with that name, acronym, label or notice
+reference, matched exactly and else ignoring case.  The variable is bound to
+those nodes, one VALUES row each, so the query starts from them through the
+store's indexes instead of comparing every name in the graph.  In another
+SPARQL tool, bind such a variable to the node's IRI.
+
 The library is ``queries/`` beside the package in a checkout, else the copy
 under ``kg/data/queries``.
 """
@@ -26,11 +38,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.config import PACKAGE_DIR
 from kg.errors import QueryError
-from kg.query import QueryResult, is_existing_file, looks_like_file_name, parameter_term, run_query
+from kg.query import (
+    Binding,
+    QueryResult,
+    is_existing_file,
+    looks_like_file_name,
+    parameter_term,
+    run_query,
+    sparql_term,
+)
 
 QUERY_SUFFIX = ".rq"
 #: What a library name looks like: a file stem such as ``division-tree``.
@@ -42,6 +63,11 @@ PARAM_LINE = re.compile(
     r"(?:\((?P<description>[^()]*)\))?"
 )
 PARAM_SYNTAX = "# param: NAME = default value (description)"
+#: A value that leaves a node parameter unbound: any node.
+ANY = "*"
+#: The properties whose values name a node, and the path from a notice reference to its post.
+NAME_PATH = "skos:prefLabel|skos:altLabel|kgo:acronym|rdfs:label"
+REFERENCE_PATH = "^kgo:advertises/schema:identifier"
 
 
 def find_queries_dir() -> Path:
@@ -58,6 +84,8 @@ class Param:
     name: str
     default: str
     description: str = ""
+    #: Whether the value names a node of the graph, looked up before the query runs.
+    node: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,22 +133,22 @@ def parse_header(text: str, source: str | Path | None = None) -> Header:
         if not match:
             continue
         key, value = match["key"].lower(), match["value"]
-        if key == "param":
-            params.append(parse_param(value, number, source))
+        if key in ("param", "node"):
+            params.append(parse_param(value, number, source, node=key == "node"))
         elif key in ("title", "description"):
             fields[key] = value
     check_unique(params, source)
     return Header(fields.get("title", ""), fields.get("description", ""), params)
 
 
-def parse_param(value: str, line: int, source: str | Path | None) -> Param:
+def parse_param(value: str, line: int, source: str | Path | None, node: bool = False) -> Param:
     match = PARAM_LINE.fullmatch(value)
     if not match or not match["default"]:
         raise QueryError(f"line {line}: a parameter reads {PARAM_SYNTAX!r}, not {value!r}", source)
     default = match["default"]
     if len(default) >= 2 and default.startswith('"') and default.endswith('"'):
         default = default[1:-1]
-    return Param(match["name"], default, (match["description"] or "").strip())
+    return Param(match["name"], default, (match["description"] or "").strip(), node)
 
 
 def check_unique(params: list[Param], source: str | Path | None) -> None:
@@ -216,6 +244,7 @@ def parameter_bindings(params: list[Param], values: Mapping[str, str] | None = N
     """Variable -> RDF term for every declared parameter: the value given, else the default.
 
     A value for an undeclared parameter is an error that names the valid ones.
+    A node parameter is given here as its term; :func:`bind_parameters` looks it up.
     """
     values = dict(values or {})
     declared = {param.name: param for param in params}
@@ -223,6 +252,44 @@ def parameter_bindings(params: list[Param], values: Mapping[str, str] | None = N
     if unknown:
         raise QueryError(unknown_parameter_message(unknown, params))
     return {param.name: parameter_term(values.get(param.name, param.default)) for param in params}
+
+
+def bind_parameters(target: Any, params: list[Param], values: Mapping[str, str] | None = None) -> dict[str, Binding]:
+    """Like :func:`parameter_bindings`, with each node parameter bound to the nodes its value names in ``target``."""
+    bindings: dict[str, Binding] = dict(parameter_bindings(params, values))
+    for param in params:
+        if param.node:
+            bindings[param.name] = named_nodes(target, bindings[param.name])  # type: ignore[arg-type]
+    return bindings
+
+
+def named_nodes(target: Any, term: Node) -> list[Node | None]:
+    """The nodes a node parameter's value stands for, in IRI order.
+
+    ``*`` stands for any node ([None]: left unbound); an IRI for itself; a
+    text for the nodes with that name, acronym, label or notice reference,
+    compared exactly first (index look-ups), else ignoring case (a scan).
+    """
+    text = str(term)
+    if isinstance(term, Literal) and text.strip() == ANY:
+        return [None]
+    if isinstance(term, URIRef):
+        return [term]
+    found = _nodes_named(target, text) or _nodes_named_ignoring_case(target, text)
+    return sorted(found, key=str)
+
+
+def _nodes_named(target: Any, text: str) -> set[Node]:
+    forms = [Literal(text, lang="en"), Literal(text, lang="fr"), Literal(text)]
+    listed = " ".join(sparql_term(form) for form in forms)
+    sparql = f"SELECT DISTINCT ?node WHERE {{ VALUES ?name {{ {listed} }} ?node {NAME_PATH}|{REFERENCE_PATH} ?name }}"
+    return {row[0] for row in run_query(target, sparql).terms if row[0] is not None}
+
+
+def _nodes_named_ignoring_case(target: Any, text: str) -> set[Node]:
+    key = sparql_term(Literal(text.lower()))
+    sparql = f"SELECT DISTINCT ?node WHERE {{ ?node {NAME_PATH}|{REFERENCE_PATH} ?name FILTER(LCASE(STR(?name)) = {key}) }}"
+    return {row[0] for row in run_query(target, sparql).terms if row[0] is not None}
 
 
 def unknown_parameter_message(unknown: list[str], params: list[Param]) -> str:
@@ -247,4 +314,4 @@ def parse_param_options(options: list[str]) -> dict[str, str]:
 def run_named(target: Any, arg: str, values: Mapping[str, str] | None = None, folder: Path | None = None) -> QueryResult:
     """Run a library query, a ``.rq`` file or SPARQL text with its parameters bound."""
     query = resolve_named(arg, folder)
-    return run_query(target, query.text, parameter_bindings(query.params, values))
+    return run_query(target, query.text, bind_parameters(target, query.params, values))

@@ -179,14 +179,31 @@ def sparql_term(term: Node) -> str:
         raise QueryError(f"not a valid RDF term: {term!r} ({error})") from error
 
 
-def values_clause(bindings: Mapping[str, Node]) -> str:
-    """``VALUES (?a ?b) { (term term) }``: one row binding each variable to its term."""
+#: What a variable may be bound to: one term, or a list of terms (None: left unbound), one VALUES row each.
+Binding = Node | list[Node | None]
+
+
+def values_clause(bindings: Mapping[str, Binding]) -> str:
+    """``VALUES (?a ?b) { (term term) }`` for the single terms, then ``VALUES ?c { term ... }`` for each list.
+
+    A list binds its variable to each of its terms in turn (``UNDEF`` for
+    None); an empty list makes the whole group fail, so the query answers nothing.
+    """
     for name in bindings:
         if not VARIABLE_NAME.fullmatch(name):
             raise QueryError(f"{name!r} is not a SPARQL variable name")
-    variables = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(sparql_term(term) for term in bindings.values())
-    return f"VALUES ({variables}) {{ ({terms}) }}"
+    single = {name: term for name, term in bindings.items() if not isinstance(term, list)}
+    clauses = []
+    if single:
+        variables = " ".join(f"?{name}" for name in single)
+        terms = " ".join(sparql_term(term) for term in single.values())
+        clauses.append(f"VALUES ({variables}) {{ ({terms}) }}")
+    for name, terms in bindings.items():
+        if isinstance(terms, list):
+            listed = " ".join("UNDEF" if term is None else sparql_term(term) for term in terms)
+            # an empty VALUES block is valid SPARQL, but not every engine takes it
+            clauses.append(f"VALUES ?{name} {{ {listed} }}" if terms else f"VALUES ?{name} {{ UNDEF }} FILTER(1 = 0)")
+    return " ".join(clauses)
 
 
 def where_group_start(sparql: str) -> int:
@@ -215,7 +232,7 @@ def where_group_start(sparql: str) -> int:
     return first_open
 
 
-def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+def bind_values(sparql: str, bindings: Mapping[str, Binding] | None) -> str:
     """The query with a VALUES row for ``bindings`` at the start of its WHERE group.
 
     The row goes on the line of the opening brace, so that a syntax error
@@ -229,7 +246,7 @@ def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
 # ----------------------------------------------------------------- running
 
 
-def run_query(target: Any, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+def run_query(target: Any, sparql: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query.
 
     ``target`` is what :func:`kg.store.open_store` returns, a

@@ -19,6 +19,7 @@ from kg.queries import (
     QUERIES_DIR,
     Param,
     library,
+    named_nodes,
     parameter_bindings,
     parse_header,
     parse_param_options,
@@ -378,3 +379,48 @@ def test_queries_cli_hostile_param_is_harmless(seeds_out: Path):
     assert result.exit_code == 0, result.output
     assert "(0 rows)" in result.output
     assert run_cli("query", "units", "--store", str(seeds_out)).exit_code == 0
+
+
+# ------------------------------------------------------------ node parameters
+
+
+def test_queries_node_line_declares_a_node_parameter():
+    header = parse_header("# node: unit = Resilience Section (a unit)\n# param: grade = * (a grade)\nSELECT * {}")
+    assert [(p.name, p.node) for p in header.params] == [("unit", True), ("grade", False)]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Resilience Section", "resilience section", "RS", "Section Résilience", f"<{RESILIENCE_SECTION}>"],
+)
+def test_queries_node_parameter_by_name_any_case_acronym_french_or_iri(store, value: str):
+    assert named_nodes(store, parameter_term(value)) == [URIRef(RESILIENCE_SECTION)]
+
+
+def test_queries_node_parameter_by_notice_reference_is_the_advertised_post(store):
+    [post] = named_nodes(store, parameter_term("240696"))
+    assert run_query(store, "ASK { ?posting kgo:advertises ?post ; schema:identifier '240696' }", {"post": post}).boolean
+
+
+def test_queries_node_parameter_star_is_any_and_unknown_is_none(store):
+    assert named_nodes(store, parameter_term("*")) == [None]
+    assert named_nodes(store, parameter_term("No Such Section")) == []
+    assert run_named(store, "unit-mentions", {"unit": "No Such Section"}).rows == []
+
+
+def test_queries_node_parameter_binds_every_node_of_the_name(store):
+    sparql = "SELECT ?label WHERE { ?unit skos:prefLabel ?label FILTER(lang(?label) = 'en') } ORDER BY ?label"
+    units = [URIRef(RESILIENCE_SECTION), URIRef(iri_of(store, "Operations Division"))]
+    assert column(run_query(store, sparql, {"unit": units}), "label") == ["Operations Division", "Resilience Section"]
+    assert run_query(store, sparql, {"unit": []}).rows == []
+
+
+def test_queries_node_parameters_same_answers_on_an_rdflib_graph(store):
+    graph = union_graph(store)
+    for name, values in [("unit-mentions", {"unit": "rs"}), ("reports-to", {}), ("reporting-chain", {"post": "240696"})]:
+        assert run_named(store, name, values).rows == run_named(graph, name, values).rows != []
+
+
+def test_queries_reporting_lines_has_no_repeated_rows(store):
+    rows = run_named(store, "reporting-lines").rows
+    assert len(rows) == len(set(rows))

@@ -1,0 +1,188 @@
+"""The benchmark harness on the seeds: rdflib's time budget, lower bounds and skipping rdflib.
+
+No test asserts a timing: only what is recorded and how it is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from kg import bench
+from kg.bench import BenchConfig, BenchReport, OverBudget, budgeted_seconds, time_budget
+
+SLOW = 30.0
+"""Seconds a deliberately slow rdflib step would take if the budget did not stop it."""
+
+
+def quick_config(budget: float) -> BenchConfig:
+    return BenchConfig(notices=5, query_repeats=1, rdflib_repeats=1, rdflib_budget_s=budget)
+
+
+@pytest.fixture
+def few_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Three library queries instead of all of them, to keep rdflib's side short."""
+    everything = bench.library()
+    names = sorted(everything)[:3]
+    monkeypatch.setattr(bench, "library", lambda: {name: everything[name] for name in names})
+    return names
+
+
+def on_rdflib(monkeypatch: pytest.MonkeyPatch, name: str, action) -> list[str]:
+    """Run ``action`` before library query ``name`` on rdflib (the store is untouched); returns the rdflib calls."""
+    calls: list[str] = []
+    original = bench.run_named
+
+    def run(target, query, *args, **kwargs):
+        if getattr(target, "oxigraph", None) is None:
+            calls.append(query)
+            if query == name:
+                action()
+        return original(target, query, *args, **kwargs)
+
+    monkeypatch.setattr(bench, "run_named", run)
+    return calls
+
+
+def test_time_budget_interrupts_and_restores_the_handler():
+    def previous(signum, frame):
+        raise AssertionError("the previous handler should not fire")
+
+    old = signal.signal(signal.SIGALRM, previous)
+    try:
+        with pytest.raises(OverBudget):
+            with time_budget(0.05):
+                time.sleep(SLOW)
+        assert signal.getsignal(signal.SIGALRM) is previous
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_budget_survives_except_exception():
+    """rdflib and kg.query catch Exception in places; the budget still stops the run."""
+
+    def swallowing() -> None:
+        try:
+            time.sleep(SLOW)
+        except Exception:  # noqa: BLE001 - what a library might do
+            pass
+
+    assert budgeted_seconds(swallowing, 0.05) is None
+
+
+def test_rdflib_query_over_budget_is_a_lower_bound(seeds_out: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   few_queries: list[str]):
+    names = few_queries
+    slow = names[0]
+    calls = on_rdflib(monkeypatch, slow, lambda: time.sleep(SLOW))
+    lines: list[str] = []
+    figures = bench._measure_queries(seeds_out, quick_config(0.2), lines.append)
+
+    row = figures["by_query"][slow]
+    assert row["rdflib_p50_ms"] is None and row["rdflib_p95_ms"] is None
+    assert row["speed_up"] is None
+    assert row["rdflib_over_budget_s"] == 0.2
+    assert isinstance(row["speed_up_at_least"], float) and row["speed_up_at_least"] > 0
+    assert calls.count(slow) == 1, "an over-budget query runs once on rdflib"
+    assert set(figures["by_query"]) == set(names)
+    assert any(slow in line and "over budget" in line for line in lines)
+    assert figures["rdflib_budget_s"] == 0.2
+
+
+def test_rdflib_turtle_over_budget_is_a_lower_bound(seeds_out: Path, monkeypatch: pytest.MonkeyPatch):
+    from rdflib import Graph
+
+    monkeypatch.setattr(Graph, "serialize", lambda self, *a, **k: time.sleep(SLOW))
+    figures, graph = bench._measure_turtle(seeds_out, quick_config(0.2), lambda line: None)
+    assert figures["rdflib_seconds"] is None and figures["speed_up"] is None
+    assert figures["rdflib_over_budget_s"] == 0.2
+    assert figures["speed_up_at_least"] > 0
+    assert isinstance(graph, Graph) and len(graph) > 0
+
+
+def test_the_turtle_graph_is_reused_for_the_queries(seeds_out: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    few_queries: list[str]):
+    from rdflib import Graph
+
+    turtle, graph = bench._measure_turtle(seeds_out, quick_config(60), lambda line: None)
+    assert isinstance(turtle["rdflib_seconds"], float)
+    monkeypatch.setattr(Graph, "parse", lambda *a, **k: pytest.fail("graph.ttl parsed again"))
+    figures = bench._measure_queries(seeds_out, quick_config(60), lambda line: None, graph)
+    assert "rdflib_parse_seconds" not in figures
+    assert all("rdflib_p50_ms" in row for row in figures["by_query"].values())
+
+
+def test_an_rdflib_failure_is_recorded_not_raised(seeds_out: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  few_queries: list[str]):
+    failing = few_queries[-1]
+
+    def fail() -> None:
+        raise ValueError("rdflib cannot do this\nsecond line")
+
+    on_rdflib(monkeypatch, failing, fail)
+    lines: list[str] = []
+    row = bench._measure_queries(seeds_out, quick_config(60), lines.append)["by_query"][failing]
+    assert row["rdflib_error"] == "ValueError: rdflib cannot do this"
+    assert row["rdflib_p50_ms"] is None and row["speed_up"] is None
+    assert "speed_up_at_least" not in row
+    assert any(failing in line and "rdflib failed" in line for line in lines)
+
+
+def test_budget_zero_skips_rdflib(seeds_out: Path, monkeypatch: pytest.MonkeyPatch):
+    from rdflib import Graph
+
+    calls = on_rdflib(monkeypatch, "", lambda: None)
+    monkeypatch.setattr(Graph, "parse", lambda *a, **k: pytest.fail("rdflib should not parse"))
+    monkeypatch.setattr(bench, "_rdflib_graph", lambda quads: pytest.fail("rdflib graph should not be built"))
+    config = quick_config(0)
+    turtle, graph = bench._measure_turtle(seeds_out, config, lambda line: None)
+    queries = bench._measure_queries(seeds_out, config, lambda line: None, graph)
+
+    assert graph is None and calls == []
+    assert turtle["rdflib_seconds"] is None and turtle["speed_up"] is None
+    assert queries["by_query"]
+    for row in queries["by_query"].values():
+        assert set(row) == {"store_p50_ms", "store_p95_ms"}
+    report = BenchReport(5, {"turtle": turtle, "queries": queries})
+    assert json.loads(report.to_json())["queries"]["rdflib_budget_s"] == 0
+
+
+def figures_for_table(by_query: dict, turtle: dict) -> dict:
+    build = {"build_notices_per_s": 1.0, "tokenizer_floor_notices_per_s": 2.0, "ratio_to_tokenizer_floor": 0.5,
+             "build_seconds": 1.0, "build_peak_memory_mb": 1, "one_process_seconds": 1.0,
+             "one_process_peak_memory_mb": 1, "same_graph_as_one_process": True}
+    return {"build": build, "incremental": {"rebuild_one_changed_seconds": 1.0}, "turtle": turtle,
+            "queries": {"by_query": by_query}, "query_command": {"query": "units", "seconds_median": 1.0}}
+
+
+def rendered(figures: dict) -> str:
+    from kg.cli import _bench_table
+
+    console = Console(width=240, record=True)
+    console.print(_bench_table(figures, 5))
+    return console.export_text()
+
+
+def test_the_table_shows_over_budget_and_skipped_rdflib():
+    over = {"store_p50_ms": 2.0, "store_p95_ms": 3.0, "rdflib_p50_ms": None, "rdflib_p95_ms": None,
+            "rdflib_over_budget_s": 30.0, "speed_up": None, "speed_up_at_least": 15000.0}
+    measured = {"store_p50_ms": 2.0, "store_p95_ms": 3.0, "rdflib_p50_ms": 20.0, "rdflib_p95_ms": 30.0, "speed_up": 10.0}
+    turtle = {"quads": 10, "natokg_seconds": 0.5, "rdflib_seconds": None, "speed_up": None,
+              "rdflib_over_budget_s": 30.0, "speed_up_at_least": 60.0}
+    text = rendered(figures_for_table({"slow": over, "fast": measured}, turtle))
+    assert "> 30 s" in text and ">= 15000.0x" in text and ">= 60.0x" in text
+    assert "20.0 / 30.0 (rdflib)" in text and "10.0x" in text
+    assert "None" not in text
+
+    skipped = {"store_p50_ms": 2.0, "store_p95_ms": 3.0}
+    turtle = {"quads": 10, "natokg_seconds": 0.5, "rdflib_seconds": None, "speed_up": None, "rdflib_budget_s": 0}
+    failed = {"store_p50_ms": 2.0, "store_p95_ms": 3.0, "rdflib_p50_ms": None, "rdflib_p95_ms": None,
+              "rdflib_error": "ValueError: no", "speed_up": None}
+    text = rendered(figures_for_table({"units": skipped, "tree": failed}, turtle))
+    assert "rdflib skipped" in text and "rdflib failed" in text and "None" not in text
