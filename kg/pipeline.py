@@ -246,19 +246,20 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
 
     The quads go from the corpus to Oxigraph's writers without an rdflib
     graph of the whole corpus (:class:`~kg.store.QuadTable`).  The TriG is
-    written first, so that the store can fill from it, in a child process for
-    a big build, while the Turtle, the page and the report are written.  The
-    page is drawn from the part of the graph it shows
-    (:func:`~kg.visualise.project.projection_graph`).
+    written first and the store fills from it, in a child process that reads
+    it as it is written for a big build, while the Turtle, the page and the
+    report are written.  The page is drawn from the part of the graph it
+    shows (:func:`~kg.visualise.project.projection_graph`).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
         quads = QuadTable.of_corpus(result.corpus)
-        write_trig(quads, staging / GRAPH_TRIG)
         store = StoreLoad(staging / GRAPH_TRIG, staging / STORE_DIRNAME, len(quads))
         try:
+            write_trig(quads, staging / GRAPH_TRIG)
+            store.source_written()
             write_turtle(quads, staging / GRAPH_TTL)
             shown = projection_graph(quads)
             del quads  # the store may still be filling: free the table meanwhile

@@ -20,18 +20,21 @@ escape (``kgd:unit\\/x``), so those IRIs read better in full.
 Each file is written beside its target and moved into place with
 ``os.replace``; the store is built in a fresh folder and swapped in, so a
 reader never sees half an output.  A big store is filled by a child process
-from the TriG file while this one goes on with the other outputs
-(:class:`StoreLoad`): Oxigraph's loader then runs on the second core, and
-its memory is not added to the build's.
+that reads the TriG file as it is written, while this one goes on with the
+other outputs (:class:`StoreLoad`): Oxigraph's loader then runs on the
+second core, and its memory is not added to the build's.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -184,6 +187,7 @@ class QuadTable:
         self._quad_order: np.ndarray | None = None
         self._triple_order: np.ndarray | None = None
         self._predicates: dict[str, int] | None = None
+        self._subject_offsets: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     # ----------------------------------------------------------- filling
 
@@ -330,6 +334,26 @@ class QuadTable:
         order = order[predicates[order] == number]
         return subjects[order], objects[order]
 
+    def subject_objects(self, predicate: str) -> Iterator[tuple[int, int]]:
+        """(subject, object) term numbers of the triples with ``predicate``, as rdflib's Graph gives terms."""
+        subjects, objects = self.pairs(predicate)
+        return zip(subjects.tolist(), objects.tolist())
+
+    def objects(self, subject: int, predicate: str) -> list[int]:
+        """The objects of ``subject`` and ``predicate``, as term numbers: a look-up in arrays, no dict."""
+        offsets, objects = self._by_subject(predicate)
+        if subject + 1 >= len(offsets):
+            return []
+        return objects[offsets[subject]:offsets[subject + 1]].tolist()
+
+    def _by_subject(self, predicate: str) -> tuple[np.ndarray, np.ndarray]:
+        """Where each subject's objects start in the predicate's objects (they come sorted by subject)."""
+        if predicate not in self._subject_offsets:
+            subjects, objects = self.pairs(predicate)
+            counts = np.bincount(subjects, minlength=len(self._terms))
+            self._subject_offsets[predicate] = (np.concatenate(([0], np.cumsum(counts))), objects)
+        return self._subject_offsets[predicate]
+
     def _predicate_numbers(self) -> dict[str, int]:
         if self._predicates is None:
             used = np.unique(self._seal()[2])
@@ -463,36 +487,49 @@ def swap_directory(fresh: Path, target: Path) -> None:
 
 
 class StoreLoad:
-    """Fill a store from a written TriG (or N-Quads) file, in a child process for a big one.
+    """Fill a store from a TriG (or N-Quads) file, in a child process for a big one.
 
-    Oxigraph's bulk loader takes most of the time of writing a big build and
-    releases nothing to share: run in a child process, it uses the second
-    core while this process writes the other outputs, and its memory stays
-    out of the build's.  A small store is filled at once, in this process,
-    where starting a child would cost more than it saves.
+    Oxigraph's bulk loader takes most of the time of writing a big build:
+    run in a child process, it uses the second core while this process
+    writes the outputs, and its memory stays out of the build's.  The child
+    starts before the file is written and reads it as it grows
+    (:class:`GrowingFile`), so it need not wait for the whole file;
+    :meth:`source_written` tells it the file is complete.  A small store is
+    filled in this process once the file is written, where starting a child
+    would cost more than it saves.
     """
 
     def __init__(self, source: Path, store_dir: Path, quads: int) -> None:
+        self.source = source
         self.store_dir = store_dir
         self.fresh = new_store_folder(store_dir)
         self.child: subprocess.Popen | None = None
-        if quads <= BACKGROUND_LOAD_QUADS:
-            self._fill_here(source)
-        else:
+        self.written = False
+        if quads > BACKGROUND_LOAD_QUADS:
+            source.touch()  # the child opens it at once; the writer truncates and fills it
             self.child = subprocess.Popen(
                 [sys.executable, "-c", LOAD_IN_CHILD, str(self.fresh), str(source)],
-                env=_child_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                env=_child_environment(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             )
 
-    def _fill_here(self, source: Path) -> None:
+    def source_written(self) -> None:
+        """The source file is complete: the child reads on to its end, or a small store fills now."""
+        if self.written:
+            return
+        self.written = True
         try:
-            fill_store_from_file(self.fresh, source)
+            if self.child is None:
+                fill_store_from_file(self.fresh, self.source)
+            elif self.child.stdin is not None:
+                self.child.stdin.close()  # end of input: see GrowingFile
+                self.child.stdin = None  # so that communicate() does not flush it
         except BaseException:
             self.abandon()
             raise
 
     def finish(self) -> Path:
         """Wait for the store, then swap it in at ``store_dir``."""
+        self.source_written()
         try:
             if self.child is not None:
                 _, errors = self.child.communicate()
@@ -512,8 +549,51 @@ class StoreLoad:
         shutil.rmtree(self.fresh, ignore_errors=True)
 
 
-LOAD_IN_CHILD = "import sys; from pathlib import Path; from kg.store import fill_store_from_file; " \
-    "fill_store_from_file(Path(sys.argv[1]), Path(sys.argv[2]))"
+class GrowingFile(io.RawIOBase):
+    """A file that another process is still writing, read to the end it will have.
+
+    Where the file ends for now, reading waits for more, until ``finished``
+    says the writer is done; then what is left is read and the file ends.
+    """
+
+    POLL_SECONDS = 0.05
+
+    def __init__(self, path: Path, finished: Callable[[], bool]) -> None:
+        super().__init__()
+        self._handle = open(path, "rb")  # noqa: SIM115 - closed with this reader
+        self._finished = finished
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer
+        while True:
+            count = self._handle.readinto(buffer)
+            if count:
+                return count
+            if self._finished():
+                return self._handle.readinto(buffer) or 0
+            time.sleep(self.POLL_SECONDS)
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
+def fill_store_following(path: Path, source: Path) -> None:
+    """Fill a store from ``source`` while it is written; standard input closing marks its end."""
+    with io.BufferedReader(GrowingFile(source, _input_closed), buffer_size=1 << 20) as reader:
+        fill_store(path, ox.parse(reader, ox.RdfFormat.from_extension(source.suffix.lstrip(".")), lenient=True))
+
+
+def _input_closed() -> bool:
+    """Whether the parent has closed our standard input (or died, which closes it too)."""
+    ready, _, _ = select.select([sys.stdin], [], [], 0)
+    return bool(ready) and not os.read(sys.stdin.fileno(), 1)
+
+
+LOAD_IN_CHILD = "import sys; from pathlib import Path; from kg.store import fill_store_following; " \
+    "fill_store_following(Path(sys.argv[1]), Path(sys.argv[2]))"
 
 
 def _child_environment() -> dict[str, str]:

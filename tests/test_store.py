@@ -186,10 +186,12 @@ def test_store_fills_in_a_child_process_for_a_big_build(tmp_path: Path, monkeypa
     from kg.store import QuadTable, StoreLoad, write_trig
 
     monkeypatch.setattr(store_module, "BACKGROUND_LOAD_QUADS", 0)
+    monkeypatch.setattr(store_module, "WRITE_CHUNK", 100)  # the file grows while the child reads it
     quads = QuadTable.of_corpus(sample_corpus())
-    write_trig(quads, tmp_path / GRAPH_TRIG)
     load = StoreLoad(tmp_path / GRAPH_TRIG, tmp_path / STORE_DIRNAME, len(quads))
     assert load.child is not None
+    write_trig(quads, tmp_path / GRAPH_TRIG)
+    load.source_written()
     assert load.finish() == tmp_path / STORE_DIRNAME
     assert open_store(tmp_path).quad_count() == len(quads)
     assert sorted(p.name for p in tmp_path.iterdir()) == [GRAPH_TRIG, STORE_DIRNAME]
@@ -200,8 +202,8 @@ def test_store_child_failure_names_the_store_and_leaves_nothing(tmp_path: Path, 
     from kg.store import StoreLoad
 
     monkeypatch.setattr(store_module, "BACKGROUND_LOAD_QUADS", 0)
-    (tmp_path / GRAPH_TRIG).write_text("this is not TriG {", encoding="utf-8")
     load = StoreLoad(tmp_path / GRAPH_TRIG, tmp_path / STORE_DIRNAME, 1)
+    (tmp_path / GRAPH_TRIG).write_text("this is not TriG {", encoding="utf-8")
     with pytest.raises(StoreError, match="could not fill the store"):
         load.finish()
     assert sorted(p.name for p in tmp_path.iterdir()) == [GRAPH_TRIG]

@@ -77,7 +77,11 @@ def _ox_literal(term: Any) -> tuple[str, str | None] | None:
 
 
 def _literals(
-    graph: Graph | TripleIndex, node: Any, predicate: Any, lang: str | None, read: LiteralReader = _rdflib_literal
+    graph: Graph | TripleIndex | QuadTable,
+    node: Any,
+    predicate: Any,
+    lang: str | None,
+    read: LiteralReader = _rdflib_literal,
 ) -> list[str]:
     """Sorted string values of ``predicate`` in ``lang`` (None: untagged only)."""
     values = set()
@@ -89,7 +93,7 @@ def _literals(
 
 
 def _first_literal(
-    graph: Graph | TripleIndex,
+    graph: Graph | TripleIndex | QuadTable,
     node: Any,
     predicate: Any,
     langs: Iterable[str | None],
@@ -155,7 +159,7 @@ def _notices_by_target(graph: Graph, predicates: Iterable[URIRef]) -> dict[URIRe
     return {target: [by_file[f] for f in sorted(by_file)] for target, by_file in found.items()}
 
 
-def _evidence_file(graph: Graph | TripleIndex, evidence: Any, terms: EvidenceTerms, files: dict[Any, str]) -> str:
+def _evidence_file(graph: Graph | QuadTable, evidence: Any, terms: EvidenceTerms, files: dict[Any, str]) -> str:
     """The file of the first posting the evidence comes from; ``files`` remembers each posting's."""
     for posting in sorted(graph.objects(evidence, terms.derived_from)):
         file = files.get(posting)
@@ -183,7 +187,7 @@ RDFLIB_EVIDENCE = EvidenceTerms(KGO.evidenceFor, KGO.sentence, PROV.wasDerivedFr
 
 
 def _evidence_rows(
-    graph: Graph | TripleIndex, terms: EvidenceTerms = RDFLIB_EVIDENCE
+    graph: Graph | QuadTable, terms: EvidenceTerms = RDFLIB_EVIDENCE
 ) -> dict[Any, dict[EvidenceRow, set[Any]]]:
     """Entity IRI -> each (file, language, sentence) naming it -> the evidence nodes that give it."""
     found: dict[Any, dict[EvidenceRow, set[Any]]] = {}
@@ -375,10 +379,8 @@ class TripleIndex:
 
     It answers ``objects``, ``subjects``, ``subject_objects`` and
     ``transitive_objects`` as an rdflib Graph does, for a fraction of the
-    time and memory an rdflib Graph takes to hold the same triples.  Its
-    terms are whatever it is given: rdflib terms for drawing, term numbers
-    (:class:`~kg.store.QuadTable`) for choosing the evidence.  The pairs
-    given for a predicate are taken to be distinct.
+    time and memory an rdflib Graph takes to hold the same triples.  The
+    pairs given for a predicate are taken to be distinct.
     """
 
     def __init__(self) -> None:
@@ -448,7 +450,7 @@ def projection_graph(quads: QuadTable) -> TripleIndex:
     node names one entity in one sentence, as in a built graph, the
     projection of the result is the projection of the whole graph.
     """
-    shown = np.fromiter(sorted(_shown_evidence(_numbered_evidence(quads), quads)), dtype=np.uint32)
+    shown = np.fromiter(sorted(_shown_evidence(quads)), dtype=np.uint32)
     evidence_nodes = quads.pairs(_NUMBERED_EVIDENCE[1])[0]
     kept: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for predicate in sorted(PROJECTED_PREDICATES):
@@ -463,14 +465,6 @@ def projection_graph(quads: QuadTable) -> TripleIndex:
     return _rdflib_index(quads, kept)
 
 
-def _numbered_evidence(quads: QuadTable) -> TripleIndex:
-    index = TripleIndex()
-    for predicate in _NUMBERED_EVIDENCE:
-        subjects, objects = quads.pairs(predicate)
-        index.add_pairs(predicate, subjects.tolist(), objects.tolist())
-    return index
-
-
 def _rdflib_index(quads: QuadTable, pairs: dict[str, tuple[np.ndarray, np.ndarray]]) -> TripleIndex:
     """The pairs of term numbers as a TripleIndex of rdflib terms, each term made once."""
     numbers = np.unique(np.concatenate([column for both in pairs.values() for column in both] or [np.empty(0)]))
@@ -482,8 +476,12 @@ def _rdflib_index(quads: QuadTable, pairs: dict[str, tuple[np.ndarray, np.ndarra
     return graph
 
 
-def _shown_evidence(evidence: TripleIndex, quads: QuadTable) -> set[int]:
-    """One evidence node for each sentence the panel shows (at most MAX_EVIDENCE an entity)."""
+def _shown_evidence(quads: QuadTable) -> set[int]:
+    """One evidence node for each sentence the panel shows (at most MAX_EVIDENCE an entity).
+
+    The evidence is read from the table itself, on term numbers, which sort
+    as the terms do.
+    """
     literals: dict[int, tuple[str, str | None] | None] = {}
 
     def read(number: int) -> tuple[str, str | None] | None:
@@ -493,7 +491,7 @@ def _shown_evidence(evidence: TripleIndex, quads: QuadTable) -> set[int]:
 
     terms = EvidenceTerms(*_NUMBERED_EVIDENCE, read)
     shown: set[int] = set()
-    for rows in _evidence_rows(evidence, terms).values():
+    for rows in _evidence_rows(quads, terms).values():
         for row in _spread(set(rows)):
             shown.add(min(rows[row]))
     return shown
