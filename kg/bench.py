@@ -158,9 +158,15 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+#: A run slower than this is repeated only SLOW_REPEATS times: its p50 is clear, and the bench stays short.
+SLOW_RUN_SECONDS = 1.0
+SLOW_REPEATS = 3
+
+
 def latency(run: Callable[[], object], repeats: int) -> dict[str, float]:
-    """p50 / p95 milliseconds of ``run``, run ``repeats`` times after one warm-up."""
-    run()
+    """p50 / p95 milliseconds of ``run``, run ``repeats`` times after one warm-up (fewer when it is slow)."""
+    if timed(run).seconds >= SLOW_RUN_SECONDS:
+        repeats = min(repeats, SLOW_REPEATS)
     return latency_figures([timed(run).seconds * 1000 for _ in range(repeats)])
 
 
