@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -74,14 +75,22 @@ class QueryResult:
     ``terms`` the same cells as rdflib terms, ``boolean`` the answer of an
     ASK.  ``raw`` is the engine's own result object; it has been read
     through already.
+
+    The rdflib terms of a store's answer are made when ``terms`` is first
+    read: making them takes as long as the query itself on a long listing,
+    and a caller that reads ``rows`` never needs them.
     """
 
     kind: str
     variables: list[str]
     rows: list[tuple[str | None, ...]]
     raw: Any = None
-    terms: list[tuple[Cell, ...]] = field(default_factory=list)
+    make_terms: Callable[[], list[tuple[Cell, ...]]] | None = field(default=None, repr=False, compare=False)
     boolean: bool | None = None
+
+    @cached_property
+    def terms(self) -> list[tuple[Cell, ...]]:
+        return self.make_terms() if self.make_terms is not None else []
 
 
 # ------------------------------------------------------------- the query text
@@ -277,10 +286,23 @@ def run_on_oxigraph(store: ox.Store, sparql: str) -> QueryResult:
         return boolean_result(bool(raw), raw)
     if isinstance(raw, ox.QuerySolutions):
         variables = [v.value for v in raw.variables]
-        terms = [tuple(from_ox(solution[name]) for name in variables) for solution in raw]
-        return table_result("SELECT", variables, terms, raw)
+        solutions = [tuple(solution[name] for name in variables) for solution in raw]
+        rows = [tuple(ox_text(cell) for cell in solution) for solution in solutions]
+        return QueryResult(kind="SELECT", variables=variables, rows=rows, raw=raw,
+                           make_terms=lambda: [tuple(from_ox(cell) for cell in solution) for solution in solutions])
     triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in raw]
     return graph_result(triples, raw)
+
+
+def ox_text(term: Any) -> str | None:
+    """An Oxigraph term as :func:`as_text` writes its rdflib term: the IRI, the lexical form, ``_:id``."""
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    return as_text(from_ox(term))
 
 
 def oxigraph_syntax_message(message: str) -> str:
@@ -337,7 +359,7 @@ def boolean_result(answer: bool, raw: Any) -> QueryResult:
 
 def table_result(kind: str, variables: list[str], terms: list[tuple[Cell, ...]], raw: Any) -> QueryResult:
     rows = [tuple(as_text(cell) for cell in row) for row in terms]
-    return QueryResult(kind=kind, variables=variables, rows=rows, raw=raw, terms=terms)
+    return QueryResult(kind=kind, variables=variables, rows=rows, raw=raw, make_terms=lambda: terms)
 
 
 def graph_result(triples: Iterable[tuple[Cell, Cell, Cell]], raw: Any) -> QueryResult:
