@@ -130,21 +130,9 @@ def validate(
 
 
 def _store_graph(store: Path):
-    from rdflib import Graph
+    from kg.store import open_store, rdflib_graph
 
-    from kg.store import open_store
-
-    dataset = open_store(store)
-    union = Graph()
-    for triple in dataset.oxigraph.quads_for_pattern(None, None, None, None):
-        union.add(_from_ox(triple))
-    return union
-
-
-def _from_ox(quad):
-    from kg.query import from_ox
-
-    return from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)
+    return rdflib_graph(open_store(store).oxigraph.quads_for_pattern(None, None, None, None))
 
 
 def _load_graph(path: Path):

@@ -42,7 +42,7 @@ from kg.store import (
     StoreDataset,
     open_store,
     quad_table,
-    rdflib_from_ox,
+    rdflib_graph,
     store_dir_of,
     write_file_atomically,
     write_trig,
@@ -85,10 +85,8 @@ def rdflib_union(dataset: Dataset) -> Graph:
     oxigraph = getattr(dataset, "oxigraph", None)
     if not isinstance(oxigraph, ox.Store):
         return union_graph(dataset)
-    graph = Graph()
+    graph = rdflib_graph(oxigraph.quads_for_pattern(None, None, None, None))
     bind_prefixes(graph)
-    for quad in oxigraph.quads_for_pattern(None, None, None, None):
-        graph.add((rdflib_from_ox(quad.subject), rdflib_from_ox(quad.predicate), rdflib_from_ox(quad.object)))
     return graph
 
 

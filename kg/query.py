@@ -33,7 +33,7 @@ from rdflib.term import Node
 
 from kg.build import PREFIXES, compact_iri, union_graph
 from kg.errors import QueryError
-from kg.store import to_ox_term
+from kg.store import rdflib_from_ox, to_ox_term
 
 Cell = Node | None
 
@@ -318,20 +318,12 @@ def oxigraph_syntax_message(message: str) -> str:
 
 
 def from_ox(term: Any) -> Cell:
-    """An Oxigraph term as an rdflib term."""
+    """An Oxigraph term as an rdflib term; a quoted triple as its text."""
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    return Literal(str(term))  # a quoted triple: shown as text
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return rdflib_from_ox(term)
+    return Literal(str(term))
 
 
 def run_on_rdflib(graph: Graph, sparql: str) -> QueryResult:

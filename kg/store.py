@@ -140,6 +140,14 @@ def rdflib_from_ox(term: OxTerm) -> Identifier:
     raise TypeError(f"not a node of a triple: {term!r}")
 
 
+def rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
+    """An in-memory rdflib graph of the triples of ``quads``, their graph names dropped (as in graph.ttl)."""
+    graph = Graph()
+    for quad in quads:
+        graph.add((rdflib_from_ox(quad.subject), rdflib_from_ox(quad.predicate), rdflib_from_ox(quad.object)))
+    return graph
+
+
 def to_ox_term(term: Node) -> OxTerm:
     """An rdflib term as an Oxigraph term (for binding query parameters)."""
     return ox_term(plain_from_rdflib(term))

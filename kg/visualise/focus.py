@@ -71,11 +71,6 @@ def neighbourhood(nx_graph: nx.MultiDiGraph, node: str, depth: int) -> nx.MultiD
 
 def graph_from_store(path: Path) -> Graph:
     """Every triple of the store under a build folder (or a store folder), in memory."""
-    from kg.query import from_ox
-    from kg.store import open_store
+    from kg.store import open_store, rdflib_graph
 
-    dataset = open_store(path)
-    graph = Graph()
-    for quad in dataset.oxigraph.quads_for_pattern(None, None, None, None):
-        graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
-    return graph
+    return rdflib_graph(open_store(path).oxigraph.quads_for_pattern(None, None, None, None))
