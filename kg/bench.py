@@ -163,20 +163,8 @@ SLOW_RUN_SECONDS = 1.0
 SLOW_REPEATS = 3
 
 
-def latency(run: Callable[[], object], repeats: int) -> dict[str, float]:
-    """p50 / p95 milliseconds of ``run``, run ``repeats`` times after one warm-up (fewer when it is slow)."""
-    if timed(run).seconds >= SLOW_RUN_SECONDS:
-        repeats = min(repeats, SLOW_REPEATS)
-    return latency_figures([timed(run).seconds * 1000 for _ in range(repeats)])
-
-
 def latency_figures(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(samples), 2), "p95_ms": round(percentile(samples, 0.95), 2)}
-
-
-def query_latencies(run: Callable[[str], object], queries: dict[str, str], repeats: int) -> dict[str, dict[str, float]]:
-    """p50 / p95 milliseconds of each query, run ``repeats`` times after one warm-up."""
-    return {name: latency(lambda t=text: run(t), repeats) for name, text in sorted(queries.items())}
 
 
 class OverBudget(BaseException):
@@ -215,24 +203,6 @@ def time_budget(seconds: float) -> Iterator[None]:
             signal.signal(signal.SIGALRM, previous)
 
 
-def budgeted_latency(run: Callable[[], object], repeats: int, budget_s: float) -> dict[str, float] | None:
-    """Like :func:`latency`, every run under ``budget_s``; None as soon as one goes over.
-
-    The warm-up is the first budgeted run, so a query that cannot finish
-    within the budget is run once only.
-    """
-    samples = []
-    try:
-        with time_budget(budget_s):
-            run()
-        for _ in range(repeats):
-            with time_budget(budget_s):
-                samples.append(timed(run).seconds * 1000)
-    except OverBudget:
-        return None
-    return latency_figures(samples)
-
-
 def budgeted_seconds(action: Callable[[], object], budget_s: float) -> float | None:
     """Wall seconds of one run of ``action``, or None when it went over ``budget_s``."""
     try:
@@ -240,6 +210,26 @@ def budgeted_seconds(action: Callable[[], object], budget_s: float) -> float | N
             return timed(action).seconds
     except OverBudget:
         return None
+
+
+def latency(run: Callable[[], object], repeats: int, budget_s: float = 0) -> dict[str, float] | None:
+    """p50 / p95 milliseconds of ``run``, run ``repeats`` times after one warm-up (fewer when it is slow).
+
+    Every run gets ``budget_s`` seconds (0: no budget); None as soon as one
+    goes over, so a run that cannot finish within the budget is tried once.
+    """
+    warm_up = budgeted_seconds(run, budget_s)
+    if warm_up is None:
+        return None
+    if warm_up >= SLOW_RUN_SECONDS:
+        repeats = min(repeats, SLOW_REPEATS)
+    samples = []
+    for _ in range(repeats):
+        seconds = budgeted_seconds(run, budget_s)
+        if seconds is None:
+            return None
+        samples.append(seconds * 1000)
+    return latency_figures(samples)
 
 
 def error_line(error: BaseException) -> str:
@@ -385,14 +375,9 @@ def _measure_turtle(out: Path, config: BenchConfig, say: Callable[[str], None]) 
 
 def _rdflib_graph(quads: list) -> Graph:
     """An rdflib graph of the triples of ``quads`` (graph names dropped, as in graph.ttl)."""
-    from rdflib import Graph
+    from kg.store import rdflib_graph
 
-    from kg.query import from_ox
-
-    graph = Graph()
-    for quad in quads:
-        graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
-    return graph
+    return rdflib_graph(quads)
 
 
 def _our_turtle(quads: list) -> bytes:
@@ -441,11 +426,12 @@ def _parsed_graph(path: Path) -> Graph:
 def _query_row(store: object, graph: Graph | None, name: str, config: BenchConfig) -> dict:
     """Store figures of one library query, and rdflib's next to them when there is a graph."""
     ours = latency(lambda: run_named(store, name), config.query_repeats)
+    assert ours is not None  # no budget on the store
     row: dict[str, Any] = {f"store_{key}": value for key, value in ours.items()}
     if graph is None:
         return row
     try:
-        theirs = budgeted_latency(lambda: run_named(graph, name), config.rdflib_repeats, config.rdflib_budget_s)
+        theirs = latency(lambda: run_named(graph, name), config.rdflib_repeats, config.rdflib_budget_s)
     except Exception as error:  # rdflib failing on a query the store answers is a finding, not a crash
         return {**row, "rdflib_p50_ms": None, "rdflib_p95_ms": None, "rdflib_error": error_line(error),
                 "speed_up": None}
