@@ -280,16 +280,19 @@ def named_nodes(target: Any, term: Node) -> list[Node | None]:
 
 
 def _nodes_named(target: Any, text: str) -> set[Node]:
-    forms = [Literal(text, lang="en"), Literal(text, lang="fr"), Literal(text)]
-    listed = " ".join(sparql_term(form) for form in forms)
-    sparql = f"SELECT DISTINCT ?node WHERE {{ VALUES ?name {{ {listed} }} ?node {NAME_PATH}|{REFERENCE_PATH} ?name }}"
-    return {row[0] for row in run_query(target, sparql).terms if row[0] is not None}
+    forms = " ".join(sparql_term(form) for form in (Literal(text, lang="en"), Literal(text, lang="fr"), Literal(text)))
+    return _nodes_found(target, f"VALUES ?name {{ {forms} }} ?node {NAME_PATH}|{REFERENCE_PATH} ?name")
 
 
 def _nodes_named_ignoring_case(target: Any, text: str) -> set[Node]:
     key = sparql_term(Literal(text.lower()))
-    sparql = f"SELECT DISTINCT ?node WHERE {{ ?node {NAME_PATH}|{REFERENCE_PATH} ?name FILTER(LCASE(STR(?name)) = {key}) }}"
-    return {row[0] for row in run_query(target, sparql).terms if row[0] is not None}
+    return _nodes_found(target, f"?node {NAME_PATH}|{REFERENCE_PATH} ?name FILTER(LCASE(STR(?name)) = {key})")
+
+
+def _nodes_found(target: Any, pattern: str) -> set[Node]:
+    """The values of ``?node`` that ``pattern`` finds in ``target``."""
+    rows = run_query(target, f"SELECT DISTINCT ?node WHERE {{ {pattern} }}").terms
+    return {node for (node,) in rows if node is not None}
 
 
 def unknown_parameter_message(unknown: list[str], params: list[Param]) -> str:
