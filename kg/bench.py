@@ -9,7 +9,7 @@ the run is stopped and only a lower bound of the speed-up is recorded.
 
 The corpus: notice ``i`` copies seed ``i % 5`` with a new reference number,
 and the units of every group of notices are renamed (a made-up word is put
-in front of each unit name and a letter in front of its acronym), so the
+into each unit name and its initials in front of its acronym), so the
 graph grows with the corpus as it would with real notices of many units.
 Units to rename are found by running the extractor on the seeds, so no
 unit name is written here.
@@ -52,7 +52,7 @@ _SYLLABLES = ("ka", "lo", "mi", "nu", "ra", "se", "ti", "vo", "za", "be", "do", 
 
 
 def made_up_word(group: int) -> str:
-    """A pronounceable capitalised word for a group number: 0 -> "Kaka", 17 -> "Lolo"..."""
+    """A pronounceable capitalised word for a group number: 0 -> "Kakaka", 1 -> "Lokaka"..."""
     letters = []
     value = group
     for _ in range(3):
@@ -61,16 +61,35 @@ def made_up_word(group: int) -> str:
     return "".join(letters).capitalize()
 
 
+def acronym_prefix(word: str) -> str:
+    """The initials of a made-up word's syllables ("Bebeka" -> "BBK"): distinct for distinct words.
+
+    Every syllable starts with its own consonant, so two groups never share a
+    prefix and an acronym of one group never names a unit of another.
+    """
+    return "".join(word[i] for i in range(0, len(word), 2)).upper()
+
+
 @dataclass(frozen=True)
 class Renaming:
-    """The names and acronyms of one seed's units, longest first, to rename per group."""
+    """The names (English, French) and acronyms of one seed's units, to rename per group."""
 
     names: tuple[str, ...]
+    french_names: tuple[str, ...]
     acronyms: tuple[str, ...]
+
+    def pattern(self) -> re.Pattern[str]:
+        """One alternation of every name and acronym, longest first, matched as whole words."""
+        words = sorted({*self.names, *self.french_names, *self.acronyms}, key=len, reverse=True)
+        return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])")
 
 
 def renamings(seeds: list[Path]) -> dict[str, Renaming]:
-    """Per seed file, the unit names (English and French) and acronyms its extraction finds."""
+    """Per seed file, the unit names (English and French) and acronyms its extraction finds.
+
+    A name that holds one of the acronyms outside brackets ("DPP Division") is
+    left to the acronym's renaming, as a real notice would write it.
+    """
     from kg.extract import extract
     from kg.ingest import read_notice
 
@@ -78,19 +97,44 @@ def renamings(seeds: list[Path]) -> dict[str, Renaming]:
     for path in seeds:
         extraction = extract(read_notice(path))
         units = [e for e in extraction.entities if e.type in UNIT_TYPES and not e.reference_key]
-        divisions = [e for e in extraction.entities if e.type == "Division"]
-        names = {n for e in units + divisions for lang in ("en", "fr") for n in e.names.get(lang, []) if "(" not in n}
-        acronyms = {a for e in units + divisions for a in e.acronyms}
-        found[path.name] = Renaming(tuple(sorted(names, key=len, reverse=True)), tuple(sorted(acronyms)))
+        units += [e for e in extraction.entities if e.type == "Division" and e.reference_key]
+        acronyms = {a for e in units for a in e.acronyms}
+
+        def names_in(lang: str) -> tuple[str, ...]:
+            names = {n for e in units for n in e.names.get(lang, [])}
+            return tuple(sorted(n for n in names if not acronyms & set(re.findall(r"[\w-]+", re.sub(r"\(.*?\)", "", n)))))
+
+        found[path.name] = Renaming(names_in("en"), names_in("fr"), tuple(sorted(acronyms)))
     return found
 
 
 def _renamed_text(text: str, renaming: Renaming, word: str) -> str:
-    for acronym in renaming.acronyms:
-        text = re.sub(rf"\b{re.escape(acronym)}\b", word[0] + acronym, text)
-    for name in renaming.names:
-        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", f"{word} {name}", text)
-    return text
+    """Put ``word`` into every unit name and its initials in front of every acronym.
+
+    The word goes where each language puts a qualifier: in front of an English
+    name ("Kakaka Resilience Section"), after the head of a French one
+    ("Section Kakaka Résilience"). The acronym keeps abbreviating the name
+    ("Kakaka Operations Division (KKKOPS)"), so it is read as the name's.
+    One pass over the text, so a name inside a longer one ("Staff Group" in
+    "NPG Staff Group") is renamed once, and a name written with its acronym
+    ("Defence Policy and Planning (DPP) Division") is found whole.
+    """
+    acronyms = set(renaming.acronyms)
+    french = set(renaming.french_names) - set(renaming.names)
+    prefix = acronym_prefix(word)
+
+    def renamed_acronym(acronym: str) -> str:
+        return prefix + acronym if acronym in acronyms else acronym
+
+    def rename(match: re.Match[str]) -> str:
+        found = match.group(1)
+        if found in acronyms:
+            return prefix + found
+        name = re.sub(r"\((\w+)\)", lambda m: f"({renamed_acronym(m.group(1))})", found)
+        head, _, rest = name.partition(" ")
+        return f"{head} {word} {rest}" if found in french and rest else f"{word} {name}"
+
+    return renaming.pattern().sub(rename, text)
 
 
 def _new_reference(text: str, number: int) -> str:

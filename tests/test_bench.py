@@ -186,3 +186,43 @@ def test_the_table_shows_over_budget_and_skipped_rdflib():
               "rdflib_error": "ValueError: no", "speed_up": None}
     text = rendered(figures_for_table({"units": skipped, "tree": failed}, turtle))
     assert "rdflib skipped" in text and "rdflib failed" in text and "None" not in text
+
+
+# ------------------------------------------------------------ the corpus
+
+
+def test_renaming_keeps_names_and_acronyms_together():
+    renaming = bench.Renaming(
+        names=("Defence Policy and Planning (DPP) Division", "Resilience Section", "Staff Group", "NPG Staff Group"),
+        french_names=("Section Résilience",),
+        acronyms=("DPP",),
+    )
+    text = ("The Defence Policy and Planning (DPP) Division. The NPG Staff Group and the Staff Group. "
+            "In DPP, the Resilience Section; la Section Résilience.")
+    assert bench._renamed_text(text, renaming, "Bebeka") == (
+        "The Bebeka Defence Policy and Planning (BBKDPP) Division. The Bebeka NPG Staff Group and the "
+        "Bebeka Staff Group. In BBKDPP, the Bebeka Resilience Section; la Section Bebeka Résilience."
+    )
+
+
+def test_groups_never_share_a_word_or_an_acronym_prefix():
+    words = [bench.made_up_word(group) for group in range(4096)]
+    assert len(set(words)) == len(words)
+    assert len({bench.acronym_prefix(word) for word in words}) == len(words)
+
+
+def test_each_group_of_notices_grows_its_own_divisions(tmp_path: Path):
+    """Every division a seed names comes back renamed in each group, none taken for a reference body."""
+    from kg.extract import extract
+    from kg.ingest import read_notice
+
+    def division_names(paths: list[Path], known: bool) -> set[str]:
+        return {e.names["en"][0] for path in paths for e in extract(read_notice(path)).entities
+                if e.type == "Division" and bool(e.reference_key) == known}
+
+    seeds = sorted(bench.SEEDS_DIR.glob("*.txt"))
+    in_seeds = division_names(seeds, True) | division_names(seeds, False)
+    paths = bench.generate_corpus(2 * bench.NOTICES_PER_GROUP, tmp_path)
+    for group, word in enumerate(("Kakaka", "Lokaka")):
+        notices = paths[group * bench.NOTICES_PER_GROUP:(group + 1) * bench.NOTICES_PER_GROUP]
+        assert division_names(notices, False) == {f"{word} {name}" for name in in_seeds}
