@@ -129,6 +129,14 @@ def test_queries_division_tree_gives_depth_and_parent(store):
     assert "Operations Directorate" not in rows
 
 
+def test_queries_division_tree_of_every_division(store):
+    every = run_named(store, "division-tree", {"division": "*"})
+    one = run_named(store, "division-tree")
+    division = every.variables.index("division_name")
+    assert {row[division] for row in every.rows} == {"Defence Policy and Planning Division", "Operations Division"}
+    assert [row for row in every.rows if row[division] == "Defence Policy and Planning Division"] == one.rows
+
+
 def test_queries_reports_to_follows_the_line_through_others(store):
     result = run_named(store, "reports-to")
     how = dict(zip(column(result, "subordinate"), column(result, "how")))
