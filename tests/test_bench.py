@@ -226,3 +226,20 @@ def test_each_group_of_notices_grows_its_own_divisions(tmp_path: Path):
     for group, word in enumerate(("Kakaka", "Lokaka")):
         notices = paths[group * bench.NOTICES_PER_GROUP:(group + 1) * bench.NOTICES_PER_GROUP]
         assert division_names(notices, False) == {f"{word} {name}" for name in in_seeds}
+
+
+def test_queries_are_timed_on_units_the_synthetic_corpus_holds(tmp_path: Path):
+    """A default naming a seed unit is swapped for its first group's name, so the timed query finds rows."""
+    from kg.pipeline import build_to
+    from kg.store import open_store
+
+    build_to(bench.generate_corpus(bench.NOTICES_PER_GROUP, tmp_path / "corpus"), tmp_path / "out")
+    store = open_store(tmp_path / "out")
+    queries = bench.library()
+    chosen = {name: bench.corpus_values(store, query) for name, query in queries.items()}
+    assert chosen["unit-mentions"] == {"unit": "Kakaka Resilience Section"}
+    assert chosen["division-tree"] == {"division": "Kakaka Defence Policy and Planning Division"}
+    assert chosen["committee-supporters"] == {}, "committees keep their names"
+    for name, values in chosen.items():
+        if values:
+            assert bench.run_named(store, name, values).rows, name
