@@ -78,7 +78,8 @@ class QueryResult:
 
     The rdflib terms of a store's answer are made when ``terms`` is first
     read: making them takes as long as the query itself on a long listing,
-    and a caller that reads ``rows`` never needs them.
+    and a caller that reads ``rows`` never needs them.  ``cells`` holds the
+    engine's own terms (Oxigraph's or rdflib's), which the formatters read.
     """
 
     kind: str
@@ -87,6 +88,7 @@ class QueryResult:
     raw: Any = None
     make_terms: Callable[[], list[tuple[Cell, ...]]] | None = field(default=None, repr=False, compare=False)
     boolean: bool | None = None
+    cells: list[tuple[Any, ...]] = field(default_factory=list, repr=False, compare=False)
 
     @cached_property
     def terms(self) -> list[tuple[Cell, ...]]:
@@ -288,7 +290,7 @@ def run_on_oxigraph(store: ox.Store, sparql: str) -> QueryResult:
         variables = [v.value for v in raw.variables]
         solutions = [tuple(solution[name] for name in variables) for solution in raw]
         rows = [tuple(ox_text(cell) for cell in solution) for solution in solutions]
-        return QueryResult(kind="SELECT", variables=variables, rows=rows, raw=raw,
+        return QueryResult(kind="SELECT", variables=variables, rows=rows, raw=raw, cells=solutions,
                            make_terms=lambda: [tuple(from_ox(cell) for cell in solution) for solution in solutions])
     triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in raw]
     return graph_result(triples, raw)
@@ -351,7 +353,7 @@ def boolean_result(answer: bool, raw: Any) -> QueryResult:
 
 def table_result(kind: str, variables: list[str], terms: list[tuple[Cell, ...]], raw: Any) -> QueryResult:
     rows = [tuple(as_text(cell) for cell in row) for row in terms]
-    return QueryResult(kind=kind, variables=variables, rows=rows, raw=raw, make_terms=lambda: terms)
+    return QueryResult(kind=kind, variables=variables, rows=rows, raw=raw, cells=terms, make_terms=lambda: terms)
 
 
 def graph_result(triples: Iterable[tuple[Cell, Cell, Cell]], raw: Any) -> QueryResult:
@@ -378,11 +380,44 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
     return formatter(result)
 
 
+@dataclass(frozen=True)
+class TermView:
+    """What the formatters need of a term, from Oxigraph's or rdflib's: its kind, text, language, datatype."""
+
+    kind: str  # "uri", "bnode" or "literal"
+    value: str
+    language: str | None = None
+    datatype: str | None = None  # None for a plain or language-tagged string
+
+
+#: Datatypes a result format leaves out: a plain string's and a language-tagged string's.
+IMPLICIT_DATATYPES = frozenset({str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+
+
+def term_view(cell: Any) -> TermView | None:
+    """The :class:`TermView` of an Oxigraph or rdflib term (None stays None: unbound)."""
+    if cell is None:
+        return None
+    if isinstance(cell, (ox.NamedNode, URIRef)):
+        return TermView("uri", str(cell.value) if isinstance(cell, ox.NamedNode) else str(cell))
+    if isinstance(cell, ox.BlankNode):
+        return TermView("bnode", cell.value)
+    if isinstance(cell, BNode):
+        return TermView("bnode", str(cell))
+    if isinstance(cell, ox.Literal):
+        datatype = cell.datatype.value
+        return TermView("literal", cell.value, cell.language, None if datatype in IMPLICIT_DATATYPES else datatype)
+    if isinstance(cell, Literal):
+        datatype = str(cell.datatype) if cell.datatype is not None else None
+        return TermView("literal", str(cell), cell.language, None if datatype in IMPLICIT_DATATYPES else datatype)
+    return TermView("literal", str(cell))  # a quoted triple, as its text
+
+
 def format_table(result: QueryResult) -> str:
     if result.kind == "ASK":
         return "true" if result.boolean else "false"
     header = list(result.variables)
-    body = [[table_cell(cell) for cell in row] for row in result.terms]
+    body = [[table_cell(cell) for cell in row] for row in result.cells]
     widths = [max([len(name)] + [len(row[i]) for row in body]) for i, name in enumerate(header)]
     lines = [join_cells(header, widths), "  ".join("-" * w for w in widths)]
     lines += [join_cells(row, widths) for row in body]
@@ -395,13 +430,16 @@ def join_cells(cells: list[str], widths: list[int]) -> str:
     return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
 
 
-def table_cell(cell: Cell) -> str:
-    """IRIs in short with the project's prefixes; literals as their text."""
+def table_cell(term: Any) -> str:
+    """IRIs in short with the project's prefixes; blank nodes as ``_:id``; literals as their text."""
+    cell = term_view(term)
     if cell is None:
         return ""
-    if isinstance(cell, URIRef):
-        return compact_iri(str(cell))
-    return as_text(cell) or ""
+    if cell.kind == "uri":
+        return compact_iri(cell.value)
+    if cell.kind == "bnode":
+        return f"_:{cell.value}"
+    return cell.value
 
 
 def format_csv(result: QueryResult) -> str:
@@ -420,7 +458,7 @@ def format_tsv(result: QueryResult) -> str:
     if result.kind == "ASK":
         return "true\n" if result.boolean else "false\n"
     lines = ["\t".join(f"?{name}" for name in result.variables)]
-    lines += ["\t".join(tsv_term(cell) for cell in row) for row in result.terms]
+    lines += ["\t".join(tsv_term(cell) for cell in row) for row in result.cells]
     return "\n".join(lines) + "\n"
 
 
@@ -428,17 +466,19 @@ def format_tsv(result: QueryResult) -> str:
 TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
-def tsv_term(cell: Cell) -> str:
+def tsv_term(term: Any) -> str:
+    """An Oxigraph or rdflib term in Turtle syntax, as a TSV cell."""
+    cell = term_view(term)
     if cell is None:
         return ""
-    if isinstance(cell, URIRef):
-        return f"<{cell}>"
-    if isinstance(cell, BNode):
-        return f"_:{cell}"
-    text = '"' + str(cell).translate(TSV_ESCAPES) + '"'
-    if isinstance(cell, Literal) and cell.language:
+    if cell.kind == "uri":
+        return f"<{cell.value}>"
+    if cell.kind == "bnode":
+        return f"_:{cell.value}"
+    text = '"' + cell.value.translate(TSV_ESCAPES) + '"'
+    if cell.language:
         return f"{text}@{cell.language}"
-    if isinstance(cell, Literal) and cell.datatype and cell.datatype != XSD.string:
+    if cell.datatype:
         return f"{text}^^<{cell.datatype}>"
     return text
 
@@ -449,24 +489,22 @@ def format_json(result: QueryResult) -> str:
     else:
         bindings = [
             {name: json_term(cell) for name, cell in zip(result.variables, row) if cell is not None}
-            for row in result.terms
+            for row in result.cells
         ]
         document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def json_term(cell: Node) -> dict[str, str]:
-    """One RDF term in the SPARQL 1.1 Query Results JSON form."""
-    if isinstance(cell, URIRef):
-        return {"type": "uri", "value": str(cell)}
-    if isinstance(cell, BNode):
-        return {"type": "bnode", "value": str(cell)}
-    term: dict[str, str] = {"type": "literal", "value": str(cell)}
-    if isinstance(cell, Literal) and cell.language:
-        term["xml:lang"] = cell.language
-    elif isinstance(cell, Literal) and cell.datatype and cell.datatype != XSD.string:
-        term["datatype"] = str(cell.datatype)
-    return term
+def json_term(term: Any) -> dict[str, str]:
+    """One Oxigraph or rdflib term in the SPARQL 1.1 Query Results JSON form."""
+    cell = term_view(term)
+    assert cell is not None  # unbound cells are left out of a binding
+    written = {"type": cell.kind, "value": cell.value}
+    if cell.language:
+        written["xml:lang"] = cell.language
+    elif cell.datatype:
+        written["datatype"] = cell.datatype
+    return written
 
 
 FORMATTERS: dict[str, Callable[[QueryResult], str]] = {

@@ -155,6 +155,34 @@ def test_query_table_format_shortens_iris(store):
     assert table.endswith("(1 row)")
 
 
+MIXED_TERMS = r"""
+SELECT ?s ?label ?date ?count ?plain ?missing WHERE {
+    ?s a kgo:Section ; skos:prefLabel ?label .
+    OPTIONAL { ?p kgo:sourceFile '000_bbc9af25ff1dbbb4.txt' ; schema:validThrough ?date }
+    BIND(3 AS ?count) BIND("tab\there \"quoted\"" AS ?plain)
+} ORDER BY ?s ?label
+"""
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_query_formats_the_same_from_the_store_and_from_rdflib(store, graph, fmt: str):
+    """IRIs, language tags, datatypes, escapes and unbound cells read alike from Oxigraph's terms and rdflib's."""
+    ours, theirs = run_query(store, MIXED_TERMS), run_query(graph, MIXED_TERMS)
+    assert len(ours.rows) >= 2
+    assert format_result(ours, fmt) == format_result(theirs, fmt)
+
+
+def test_query_tsv_writes_terms_in_turtle_syntax(store):
+    text = format_result(run_query(store, MIXED_TERMS), "tsv")
+    header, first = text.splitlines()[:2]
+    assert header == "?s\t?label\t?date\t?count\t?plain\t?missing"
+    cells = first.split("\t")
+    assert cells[0].startswith("<https://w3id.org/natokg/id/unit/") and cells[1].endswith(("@en", "@fr"))
+    assert cells[2] == '"2024-05-16"^^<http://www.w3.org/2001/XMLSchema#date>'
+    assert cells[3] == '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    assert cells[4] == '"tab\\there \\"quoted\\""' and cells[5] == ""
+
+
 def test_query_wrong_format_lists_the_valid_ones():
     with pytest.raises(QueryError, match="table, csv, json"):
         format_result(QueryResult(kind="ASK", variables=[], rows=[], boolean=True), "xml")
