@@ -63,7 +63,7 @@ def process_input(item: Input, cache_dir: Path | None = None) -> Outcome:
     """Read and extract one input, from the cache when its bytes were seen before."""
     key = cache_key(item) if cache_dir is not None else None
     if key is not None:
-        cached = _cache_get(cache_dir, key)
+        cached = _cache_get(cache_dir, key)  # type: ignore[arg-type]
         if cached is not None:
             return replace(cached, item=item)
     outcome = _read_and_extract(item)
@@ -180,20 +180,40 @@ def process_all(
     cache_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Iterator[Outcome]:
-    """Every input's outcome, in input order; workers when the batch is large and ``jobs`` > 1."""
+    """Every input's outcome, in input order: cached ones read here, the others by workers when many.
+
+    Looking the cache up in this process first means a rebuild after a small
+    change starts no worker for the inputs it already knows (reading a cached
+    outcome is faster than sending it back from a worker).
+    """
     items = list(items)
+    cached = [cached_outcome(item, cache_dir) for item in items] if cache_dir is not None else [None] * len(items)
+    fresh = _process_uncached([item for item, hit in zip(items, cached) if hit is None], jobs, cache_dir)
+    outcomes = (hit if hit is not None else next(fresh) for hit in cached)
+    yield from _with_progress(outcomes, progress)
+
+
+def cached_outcome(item: Input, cache_dir: Path) -> Outcome | None:
+    """What ``item`` gave in an earlier build, if its bytes, name and the code are unchanged."""
+    key = cache_key(item)
+    cached = _cache_get(cache_dir, key) if key is not None else None
+    return replace(cached, item=item) if cached is not None else None
+
+
+def _process_uncached(items: list[Input], jobs: int | None, cache_dir: Path | None) -> Iterator[Outcome]:
+    """The outcomes of ``items`` in order; workers when the batch is large and ``jobs`` > 1."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     stdin = [i for i in items if i.is_stdin]
     if jobs == 1 or len(items) - len(stdin) < PARALLEL_FROM:
-        outcomes: Iterable[Outcome] = (process_input(item, cache_dir) for item in items)
-        yield from _with_progress(outcomes, progress)
+        yield from (process_input(item, cache_dir) for item in items)
         return
-    yield from _with_progress((process_input(item, cache_dir) for item in stdin), progress)
+    outcomes = {id(item): process_input(item, cache_dir) for item in stdin}
     files = [i for i in items if not i.is_stdin]
     _warm_up()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
-        outcomes = pool.map(process_input, files, [cache_dir] * len(files), chunksize=CHUNK_SIZE)
-        yield from _with_progress(outcomes, progress)
+        read = pool.map(process_input, files, [cache_dir] * len(files), chunksize=CHUNK_SIZE)
+        for item in items:
+            yield outcomes.pop(id(item)) if item.is_stdin else next(read)
 
 
 def _fork_context() -> multiprocessing.context.BaseContext | None:

@@ -405,6 +405,30 @@ def test_pipeline_cache_rereads_only_changed_inputs(tmp_path: Path, monkeypatch:
     assert b"Officer, Defence Planning Policy" in third.outputs["graph.ttl"].read_bytes()
 
 
+def test_pipeline_rebuild_of_a_large_batch_reads_cached_inputs_without_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.batch
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    seed_files = sorted(SEEDS.glob("*.txt"))
+    for index in range(kg.batch.PARALLEL_FROM + 4):
+        source = seed_files[index % len(seed_files)]
+        (folder / f"{index:03d}_{source.name}").write_bytes(source.read_bytes())
+    build_to([folder], tmp_path / "out", jobs=2)
+    changed = sorted(folder.iterdir())[7]
+    changed.write_text(changed.read_text().replace("1. SUMMARY", "1. SUMMARY\n\nThis notice was revised.", 1))
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("a rebuild of one changed input started workers")
+
+    monkeypatch.setattr(kg.batch, "ProcessPoolExecutor", no_workers)
+    again = build_to([folder], tmp_path / "out", jobs=2)
+    fresh = build_to([folder], tmp_path / "fresh", jobs=1, cache=False)
+    assert again.outputs["graph.ttl"].read_bytes() == fresh.outputs["graph.ttl"].read_bytes()
+    assert again.outputs["build-report.json"].read_bytes() == fresh.outputs["build-report.json"].read_bytes()
+
+
 def test_pipeline_dataset_is_made_only_when_asked_for(tmp_path: Path) -> None:
     result = build_to([SEEDS / "000_bbc9af25ff1dbbb4.txt"], tmp_path / "out")
     assert "dataset" not in vars(result)  # writing the outputs needed no rdflib Dataset
