@@ -11,8 +11,6 @@ rebuild after changing one notice re-reads that notice only.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import multiprocessing.context
 import os
 import pickle
 import tempfile
@@ -25,6 +23,7 @@ from pathlib import Path
 from kg import config
 from kg.errors import NatoKGError
 from kg.extract import extract
+from kg.forked import fork_context
 from kg.ingest import Document, Input, load
 from kg.model import Extraction, Notice
 
@@ -210,18 +209,11 @@ def _process_uncached(items: list[Input], jobs: int | None, cache_dir: Path | No
     outcomes = {id(item): process_input(item, cache_dir) for item in stdin}
     files = [i for i in items if not i.is_stdin]
     _warm_up()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
+    # forked workers start with the pipelines loaded (see _warm_up)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=fork_context()) as pool:
         read = pool.map(process_input, files, [cache_dir] * len(files), chunksize=CHUNK_SIZE)
         for item in items:
             yield outcomes.pop(id(item)) if item.is_stdin else next(read)
-
-
-def _fork_context() -> multiprocessing.context.BaseContext | None:
-    """Forked workers share the loaded pipelines; where fork is missing, the default start method."""
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:
-        return None
 
 
 def _warm_up() -> None:

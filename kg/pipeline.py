@@ -19,17 +19,18 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from rdflib import Dataset
 
 from kg.build import build_dataset
 from kg.config import BUILD_REPORT, GRAPH_TRIG, GRAPH_TTL, ORG_GRAPH_HTML, STORE_DIRNAME
-from kg.errors import InputError, NatoKGError
+from kg.errors import InputError
 from kg.batch import process_all
+from kg.forked import ForkedTask
 from kg.ingest import Document, Input, find_inputs
-from kg.model import Corpus, Entity, Extraction, Notice, Posting
+from kg.model import Corpus, Entity, Extraction, Posting
 from kg.resolve import resolve
 from kg.store import QuadTable, StoreLoad, write_trig, write_turtle
 from kg.visualise import render
@@ -42,6 +43,8 @@ STAGING_PREFIX = ".natokg-build-"
 CACHE_DIRNAME = ".natokg-cache"
 #: A staging folder this old is stale even if its build's process id is in use again.
 STALE_AFTER_SECONDS = 24 * 3600
+#: Builds of more quads than this draw their page in a forked child, beside the other outputs.
+BACKGROUND_PAGE_QUADS = 200_000
 OUTPUTS = (GRAPH_TTL, GRAPH_TRIG, STORE_DIRNAME, ORG_GRAPH_HTML, BUILD_REPORT)
 
 
@@ -247,31 +250,39 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     The quads go from the corpus to Oxigraph's writers without an rdflib
     graph of the whole corpus (:class:`~kg.store.QuadTable`).  The TriG is
     written first and the store fills from it, in a child process that reads
-    it as it is written for a big build, while the Turtle, the page and the
-    report are written.  The page is drawn from the part of the graph it
-    shows (:func:`~kg.visualise.project.projection_graph`).
+    it as it is written for a big build, while the Turtle and the report are
+    written; the page is drawn meanwhile in a forked child for a big build
+    (:class:`~kg.forked.ForkedTask`), from the part of the graph it shows
+    (:func:`~kg.visualise.project.projection_graph`).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
         quads = QuadTable.of_corpus(result.corpus)
-        store = StoreLoad(staging / GRAPH_TRIG, staging / STORE_DIRNAME, len(quads))
+        count = len(quads)  # numbers the terms once, before a child shares the table
+        page = ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), background=count > BACKGROUND_PAGE_QUADS)
+        store = StoreLoad(staging / GRAPH_TRIG, staging / STORE_DIRNAME, count)
         try:
             write_trig(quads, staging / GRAPH_TRIG)
             store.source_written()
             write_turtle(quads, staging / GRAPH_TTL)
-            shown = projection_graph(quads)
-            del quads  # the store may still be filling: free the table meanwhile
-            render(shown, staging / ORG_GRAPH_HTML)
+            del quads  # the page and the store may still be in the making: free the table meanwhile
             (staging / BUILD_REPORT).write_text(report_json(result), encoding="utf-8")
+            page.wait()
             store.finish()
         except BaseException:
+            page.abandon()
             store.abandon()
             raise
         return {name: _move_into(staging / name, out_dir / name) for name in OUTPUTS}
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_page(quads: QuadTable, path: Path) -> Path:
+    """The org graph page, drawn from the part of the graph it shows."""
+    return render(projection_graph(quads), path)
 
 
 _STAGING_PID = re.compile(rf"^{re.escape(STAGING_PREFIX)}(\d+)-")

@@ -20,21 +20,18 @@ escape (``kgd:unit\\/x``), so those IRIs read better in full.
 Each file is written beside its target and moved into place with
 ``os.replace``; the store is built in a fresh folder and swapped in, so a
 reader never sees half an output.  A big store is filled by a child process
-that reads the TriG file as it is written, while this one goes on with the
+from the TriG file once it is written, while this one goes on with the
 other outputs (:class:`StoreLoad`): Oxigraph's loader then runs on the
 second core, and its memory is not added to the build's.
 """
 
 from __future__ import annotations
 
-import io
 import os
-import select
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -500,11 +497,11 @@ class StoreLoad:
     Oxigraph's bulk loader takes most of the time of writing a big build:
     run in a child process, it uses the second core while this process
     writes the outputs, and its memory stays out of the build's.  The child
-    starts before the file is written and reads it as it grows
-    (:class:`GrowingFile`), so it need not wait for the whole file;
-    :meth:`source_written` tells it the file is complete.  A small store is
-    filled in this process once the file is written, where starting a child
-    would cost more than it saves.
+    starts (and imports what it needs) while the file is written, and
+    :meth:`source_written` tells it the file is complete: it then hands the
+    whole file to the bulk loader, which parses it without making a Python
+    object of each quad.  A small store is filled in this process once the
+    file is written, where starting a child would cost more than it saves.
     """
 
     def __init__(self, source: Path, store_dir: Path, quads: int) -> None:
@@ -514,7 +511,6 @@ class StoreLoad:
         self.child: subprocess.Popen | None = None
         self.written = False
         if quads > BACKGROUND_LOAD_QUADS:
-            source.touch()  # the child opens it at once; the writer truncates and fills it
             self.child = subprocess.Popen(
                 [sys.executable, "-c", LOAD_IN_CHILD, str(self.fresh), str(source)],
                 env=_child_environment(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -529,7 +525,7 @@ class StoreLoad:
             if self.child is None:
                 fill_store_from_file(self.fresh, self.source)
             elif self.child.stdin is not None:
-                self.child.stdin.close()  # end of input: see GrowingFile
+                self.child.stdin.close()  # end of input: see fill_store_when_written
                 self.child.stdin = None  # so that communicate() does not flush it
         except BaseException:
             self.abandon()
@@ -557,51 +553,18 @@ class StoreLoad:
         shutil.rmtree(self.fresh, ignore_errors=True)
 
 
-class GrowingFile(io.RawIOBase):
-    """A file that another process is still writing, read to the end it will have.
-
-    Where the file ends for now, reading waits for more, until ``finished``
-    says the writer is done; then what is left is read and the file ends.
-    """
-
-    POLL_SECONDS = 0.05
-
-    def __init__(self, path: Path, finished: Callable[[], bool]) -> None:
-        super().__init__()
-        self._handle = open(path, "rb")  # noqa: SIM115 - closed with this reader
-        self._finished = finished
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer
-        while True:
-            count = self._handle.readinto(buffer)
-            if count:
-                return count
-            if self._finished():
-                return self._handle.readinto(buffer) or 0
-            time.sleep(self.POLL_SECONDS)
-
-    def close(self) -> None:
-        self._handle.close()
-        super().close()
+def fill_store_when_written(path: Path, source: Path) -> None:
+    """Wait for standard input to close (the source is complete), then bulk-load it in one go."""
+    sys.stdin.buffer.read()
+    store = ox.Store(str(path))
+    store.bulk_load(path=str(source), format=ox.RdfFormat.from_extension(source.suffix.lstrip(".")), lenient=True)
+    store.flush()
+    store.optimize()
+    del store
 
 
-def fill_store_following(path: Path, source: Path) -> None:
-    """Fill a store from ``source`` while it is written; standard input closing marks its end."""
-    with io.BufferedReader(GrowingFile(source, _input_closed), buffer_size=1 << 20) as reader:
-        fill_store(path, ox.parse(reader, ox.RdfFormat.from_extension(source.suffix.lstrip(".")), lenient=True))
-
-
-def _input_closed() -> bool:
-    """Whether the parent has closed our standard input (or died, which closes it too)."""
-    ready, _, _ = select.select([sys.stdin], [], [], 0)
-    return bool(ready) and not os.read(sys.stdin.fileno(), 1)
-
-
-LOAD_IN_CHILD = "import sys; from pathlib import Path; from kg.store import fill_store_following; " \
-    "fill_store_following(Path(sys.argv[1]), Path(sys.argv[2]))"
+LOAD_IN_CHILD = "import sys; from pathlib import Path; from kg.store import fill_store_when_written; " \
+    "fill_store_when_written(Path(sys.argv[1]), Path(sys.argv[2]))"
 
 
 def _child_environment() -> dict[str, str]:

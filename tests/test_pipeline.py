@@ -434,3 +434,33 @@ def test_pipeline_dataset_is_made_only_when_asked_for(tmp_path: Path) -> None:
     assert "dataset" not in vars(result)  # writing the outputs needed no rdflib Dataset
     assert len(list(result.dataset.quads((None, None, None, None)))) > 100
     assert "dataset" in vars(result)
+
+
+def test_pipeline_big_build_draws_its_page_in_a_child_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.pipeline
+
+    here = build_to([SEEDS], tmp_path / "here", jobs=1)
+    monkeypatch.setattr(kg.pipeline, "BACKGROUND_PAGE_QUADS", 0)
+    forked = build_to([SEEDS], tmp_path / "forked", jobs=1)
+    for name in ("org-graph.html", "graph.ttl", "graph.trig"):
+        assert forked.outputs[name].read_bytes() == here.outputs[name].read_bytes(), name
+
+
+def test_pipeline_page_failing_in_its_child_fails_the_build_and_keeps_the_old_outputs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.pipeline
+    from kg.errors import NatoKGError
+
+    out = tmp_path / "out"
+    first = build_to([SEEDS], out, jobs=1)
+    before = {name: path.read_bytes() for name, path in first.outputs.items() if path.is_file()}
+
+    def broken(*args, **kwargs):
+        raise NatoKGError("cannot draw the page")
+
+    monkeypatch.setattr(kg.pipeline, "BACKGROUND_PAGE_QUADS", 0)
+    monkeypatch.setattr(kg.pipeline, "render", broken)
+    with pytest.raises(NatoKGError, match="cannot draw the page"):
+        build_to([SEEDS], out, jobs=1, cache=False)
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".natokg-build-")]

@@ -186,7 +186,6 @@ def test_store_fills_in_a_child_process_for_a_big_build(tmp_path: Path, monkeypa
     from kg.store import QuadTable, StoreLoad, write_trig
 
     monkeypatch.setattr(store_module, "BACKGROUND_LOAD_QUADS", 0)
-    monkeypatch.setattr(store_module, "WRITE_CHUNK", 100)  # the file grows while the child reads it
     quads = QuadTable.of_corpus(sample_corpus())
     load = StoreLoad(tmp_path / GRAPH_TRIG, tmp_path / STORE_DIRNAME, len(quads))
     assert load.child is not None
