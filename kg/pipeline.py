@@ -262,7 +262,8 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
         quads = QuadTable.of_corpus(result.corpus)
         count = len(quads)  # numbers the terms once, before a child shares the table
         page = ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), background=count > BACKGROUND_PAGE_QUADS)
-        store = StoreLoad(staging / GRAPH_TRIG, staging / STORE_DIRNAME, count)
+        previous = out_dir / STORE_DIRNAME
+        store = StoreLoad(staging / GRAPH_TRIG, staging / STORE_DIRNAME, quads, previous if previous.is_dir() else None)
         try:
             write_trig(quads, staging / GRAPH_TRIG)
             store.source_written()

@@ -27,6 +27,8 @@ second core, and its memory is not added to the build's.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -321,6 +323,42 @@ class QuadTable:
         _, subjects, predicates, objects = self._seal()
         return self._made(ox.Triple, self.triple_order(), (subjects, predicates, objects))
 
+    def graph_digests(self) -> dict[str, str]:
+        """A digest of each graph's distinct quads, by graph IRI ("" for the default graph).
+
+        It depends on the quads only, never on the other graphs or on the
+        numbering of a build, so two builds give the same digest to a graph
+        with the same quads: that is how a rebuild knows which graphs of the
+        store it keeps (:class:`StoreLoad`).
+        """
+        graphs, subjects, predicates, objects = self._seal()
+        term_hash = np.fromiter(
+            (int.from_bytes(hashlib.blake2b(str(t).encode(), digest_size=8).digest(), "little") for t in self._terms),
+            dtype=np.uint64, count=len(self._terms))
+        order = self.quad_order()
+        graph_of_row = graphs[order]
+        rows = np.stack([term_hash[column[order]] for column in (subjects, predicates, objects)], axis=1)
+        starts = np.flatnonzero(np.concatenate(([True], graph_of_row[1:] != graph_of_row[:-1]))) if len(order) else []
+        ends = [*starts[1:], len(order)]
+        return {_graph_key(self._terms[graph_of_row[start]]): hashlib.blake2b(rows[start:end].tobytes()).hexdigest()
+                for start, end in zip(starts, ends)}
+
+    def graph_quads(self, names: Iterable[str]) -> Iterator[ox.Quad]:
+        """The distinct quads of the graphs named (IRIs, "" for the default graph), in written order."""
+        graphs, subjects, predicates, objects = self._seal()
+        return self._made(ox.Quad, self._graph_rows(names), (subjects, predicates, objects, graphs))
+
+    def graph_quad_count(self, names: Iterable[str]) -> int:
+        return len(self._graph_rows(names))
+
+    def _graph_rows(self, names: Iterable[str]) -> np.ndarray:
+        graphs = self._seal()[0]
+        wanted = set(names)
+        numbers = [i for i, term in enumerate(self._terms) if isinstance(term, (ox.NamedNode, ox.DefaultGraph))
+                   and _graph_key(term) in wanted]
+        order = self.quad_order()
+        return order[np.isin(graphs[order], np.asarray(numbers, dtype=np.uint32))]
+
     def term(self, number: int) -> OxTerm:
         """The term a number stands for in :meth:`pairs`; numbers sort as their terms do."""
         self._seal()
@@ -364,6 +402,10 @@ class QuadTable:
             used = np.unique(self._seal()[2])
             self._predicates = {self._terms[i].value: int(i) for i in used if isinstance(self._terms[i], ox.NamedNode)}
         return self._predicates
+
+
+def _graph_key(term: OxTerm) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else ""
 
 
 def quad_table(source: QuadTable | Dataset | Graph | Corpus) -> QuadTable:
@@ -492,7 +534,7 @@ def swap_directory(fresh: Path, target: Path) -> None:
 
 
 class StoreLoad:
-    """Fill a store from a TriG (or N-Quads) file, in a child process for a big one.
+    """Fill a store from a TriG (or N-Quads) file, or update the last build's, in a child process for a big one.
 
     Oxigraph's bulk loader takes most of the time of writing a big build:
     run in a child process, it uses the second core while this process
@@ -502,22 +544,51 @@ class StoreLoad:
     whole file to the bulk loader, which parses it without making a Python
     object of each quad.  A small store is filled in this process once the
     file is written, where starting a child would cost more than it saves.
+
+    Each store keeps the digest of each of its graphs (:data:`GRAPH_DIGESTS`,
+    :meth:`QuadTable.graph_digests`).  When ``previous`` is the last build's
+    store and few of its graphs changed, as after editing a few notices, the
+    new store starts as a copy of it (hard links, no data copied), drops the
+    graphs that changed or went and loads the changed and new ones only:
+    the same quads as a full load, in a fraction of the time.
     """
 
-    def __init__(self, source: Path, store_dir: Path, quads: int) -> None:
+    def __init__(self, source: Path, store_dir: Path, table: QuadTable, previous: Path | None = None) -> None:
         self.source = source
         self.store_dir = store_dir
         self.fresh = new_store_folder(store_dir)
         self.child: subprocess.Popen | None = None
         self.written = False
+        self.digests = table.graph_digests()
+        quads = len(table)
+        update = update_plan(previous, self.digests, table) if previous is not None else None
+        if update is not None:
+            self.written = True  # the update does not read the source file
+            self._start_update(table, previous, update, quads)  # type: ignore[arg-type]
+        elif quads > BACKGROUND_LOAD_QUADS:
+            self.child = self._start_child(LOAD_IN_CHILD, str(self.fresh), str(source))
+
+    def _start_update(self, table: QuadTable, previous: Path, stale: list[str], quads: int) -> None:
+        changes = self.fresh.with_name(self.fresh.name + ".changes.nq")
+        ox.serialize(table.graph_quads(set(stale) & set(self.digests)), str(changes), ox.RdfFormat.N_QUADS)
+        stale_list = self.fresh.with_name(self.fresh.name + ".stale.json")
+        stale_list.write_text(json.dumps(stale), encoding="utf-8")
+        self._update_files = (changes, stale_list)
         if quads > BACKGROUND_LOAD_QUADS:
-            self.child = subprocess.Popen(
-                [sys.executable, "-c", LOAD_IN_CHILD, str(self.fresh), str(source)],
-                env=_child_environment(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            )
+            self.child = self._start_child(UPDATE_IN_CHILD, str(previous), str(self.fresh), str(stale_list), str(changes))
+            self.child.stdin.close()  # type: ignore[union-attr]  # nothing to wait for
+            self.child.stdin = None
+        else:
+            update_store(previous, self.fresh, stale_list, changes)
+
+    def _start_child(self, code: str, *args: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            env=_child_environment(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
 
     def source_written(self) -> None:
-        """The source file is complete: the child reads on to its end, or a small store fills now."""
+        """The source file is complete: the child reads it, or a small store fills now."""
         if self.written:
             return
         self.written = True
@@ -532,17 +603,21 @@ class StoreLoad:
             raise
 
     def finish(self) -> Path:
-        """Wait for the store, then swap it in at ``store_dir``."""
+        """Wait for the store, note its graphs' digests in it, then swap it in at ``store_dir``."""
         self.source_written()
         try:
             if self.child is not None:
                 _, errors = self.child.communicate()
                 if self.child.returncode != 0:
                     raise StoreError(f"could not fill the store: {errors.decode('utf-8', 'replace').strip()}", self.store_dir)
+            (self.fresh / GRAPH_DIGESTS).write_text(json.dumps(self.digests, sort_keys=True), encoding="utf-8")
             swap_directory(self.fresh, self.store_dir)
         except BaseException:
             self.abandon()
             raise
+        finally:
+            for path in getattr(self, "_update_files", ()):
+                path.unlink(missing_ok=True)
         return self.store_dir
 
     def abandon(self) -> None:
@@ -551,6 +626,46 @@ class StoreLoad:
             self.child.kill()
             self.child.wait()
         shutil.rmtree(self.fresh, ignore_errors=True)
+        for path in getattr(self, "_update_files", ()):
+            path.unlink(missing_ok=True)
+
+
+#: The file in a store's folder that holds the digest of each of its graphs (see StoreLoad).
+GRAPH_DIGESTS = "natokg-graph-digests.json"
+#: An update replaces at most this share of a store's quads; past it, a full load is faster.
+UPDATE_AT_MOST = 0.5
+
+
+def update_plan(previous: Path, digests: dict[str, str], table: QuadTable) -> list[str] | None:
+    """The graphs of the store at ``previous`` to drop (changed or gone), or None to load the store anew.
+
+    None when there is no previous store, it holds no digests (or unreadable
+    ones), or the graphs to load again hold more than :data:`UPDATE_AT_MOST`
+    of the quads.
+    """
+    try:
+        old = json.loads((previous / GRAPH_DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(old, dict) or not all(isinstance(v, str) for v in old.values()):
+        return None
+    stale = sorted(name for name in set(old) | set(digests) if old.get(name) != digests.get(name))
+    reloaded = table.graph_quad_count(set(stale) & set(digests))
+    return stale if reloaded <= UPDATE_AT_MOST * len(table) else None
+
+
+def update_store(previous: Path, fresh: Path, stale_list: Path, changes: Path) -> None:
+    """Make ``fresh`` a copy of the store at ``previous`` with the stale graphs replaced by those in ``changes``."""
+    shutil.rmtree(fresh, ignore_errors=True)  # the copy makes the folder
+    ox.Store.read_only(str(previous)).backup(str(fresh))
+    (fresh / GRAPH_DIGESTS).unlink(missing_ok=True)
+    store = ox.Store(str(fresh))
+    for name in json.loads(stale_list.read_text(encoding="utf-8")):
+        store.remove_graph(ox.NamedNode(name) if name else ox.DefaultGraph())
+    store.bulk_load(path=str(changes), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    store.optimize()
+    del store
 
 
 def fill_store_when_written(path: Path, source: Path) -> None:
@@ -565,6 +680,8 @@ def fill_store_when_written(path: Path, source: Path) -> None:
 
 LOAD_IN_CHILD = "import sys; from pathlib import Path; from kg.store import fill_store_when_written; " \
     "fill_store_when_written(Path(sys.argv[1]), Path(sys.argv[2]))"
+UPDATE_IN_CHILD = "import sys; from pathlib import Path; from kg.store import update_store; " \
+    "update_store(*map(Path, sys.argv[1:5]))"
 
 
 def _child_environment() -> dict[str, str]:

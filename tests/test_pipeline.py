@@ -464,3 +464,61 @@ def test_pipeline_page_failing_in_its_child_fails_the_build_and_keeps_the_old_ou
         build_to([SEEDS], out, jobs=1, cache=False)
     assert {name: (out / name).read_bytes() for name in before} == before
     assert not [p for p in out.iterdir() if p.name.startswith(".natokg-build-")]
+
+
+def _store_quads(out: Path) -> set[str]:
+    from kg.store import open_store
+
+    return {str(quad) for quad in open_store(out).oxigraph.quads_for_pattern(None, None, None, None)}
+
+
+def _copy_seeds(folder: Path) -> list[Path]:
+    folder.mkdir()
+    for seed_file in sorted(SEEDS.glob("*.txt")):
+        (folder / seed_file.name).write_bytes(seed_file.read_bytes())
+    return sorted(folder.iterdir())
+
+
+@pytest.mark.parametrize("in_child", [False, True])
+def test_pipeline_rebuild_updates_the_store_to_what_a_full_load_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_child: bool) -> None:
+    import kg.store
+
+    if in_child:
+        monkeypatch.setattr(kg.store, "BACKGROUND_LOAD_QUADS", 0)
+    notices = _copy_seeds(tmp_path / "notices")
+    out = tmp_path / "out"
+    build_to([tmp_path / "notices"], out, jobs=1)
+    updates: list[list[str]] = []
+    original = kg.store.update_plan
+
+    def spying(*args):
+        plan = original(*args)
+        updates.append(plan)
+        return plan
+
+    monkeypatch.setattr(kg.store, "update_plan", spying)
+    notices[2].write_text(notices[2].read_text().replace("Officer, Defence Planning", "Officer, Defence Planning Policy"))
+    notices[4].unlink()
+    build_to([tmp_path / "notices"], out, jobs=1)
+    assert updates and updates[0] is not None, "the rebuild updated the last store"
+    assert "https://w3id.org/natokg/id/graph/entities" in updates[0]
+    assert len(updates[0]) < len(notices), "unchanged notices' graphs are kept"
+
+    fresh = build_to([tmp_path / "notices"], tmp_path / "fresh", jobs=1, cache=False)
+    assert len(updates) == 1, "a build without a store loads one anew"
+    assert _store_quads(out) == _store_quads(fresh.outputs["store"].parent)
+    assert (out / "store" / kg.store.GRAPH_DIGESTS).read_text() == \
+        (tmp_path / "fresh" / "store" / kg.store.GRAPH_DIGESTS).read_text()
+
+
+def test_pipeline_store_with_unreadable_digests_is_loaded_anew(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.store
+
+    _copy_seeds(tmp_path / "notices")
+    out = tmp_path / "out"
+    first = build_to([tmp_path / "notices"], out, jobs=1)
+    (out / "store" / kg.store.GRAPH_DIGESTS).write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(kg.store, "update_store", lambda *a: pytest.fail("a store without digests was updated"))
+    build_to([tmp_path / "notices"], out, jobs=1)
+    assert _store_quads(out) == _store_quads(first.outputs["store"].parent)

@@ -187,7 +187,7 @@ def test_store_fills_in_a_child_process_for_a_big_build(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(store_module, "BACKGROUND_LOAD_QUADS", 0)
     quads = QuadTable.of_corpus(sample_corpus())
-    load = StoreLoad(tmp_path / GRAPH_TRIG, tmp_path / STORE_DIRNAME, len(quads))
+    load = StoreLoad(tmp_path / GRAPH_TRIG, tmp_path / STORE_DIRNAME, quads)
     assert load.child is not None
     write_trig(quads, tmp_path / GRAPH_TRIG)
     load.source_written()
@@ -198,10 +198,10 @@ def test_store_fills_in_a_child_process_for_a_big_build(tmp_path: Path, monkeypa
 
 def test_store_child_failure_names_the_store_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from kg import store as store_module
-    from kg.store import StoreLoad
+    from kg.store import QuadTable, StoreLoad
 
     monkeypatch.setattr(store_module, "BACKGROUND_LOAD_QUADS", 0)
-    load = StoreLoad(tmp_path / GRAPH_TRIG, tmp_path / STORE_DIRNAME, 1)
+    load = StoreLoad(tmp_path / GRAPH_TRIG, tmp_path / STORE_DIRNAME, QuadTable.of_corpus(sample_corpus()))
     (tmp_path / GRAPH_TRIG).write_text("this is not TriG {", encoding="utf-8")
     with pytest.raises(StoreError, match="could not fill the store"):
         load.finish()
