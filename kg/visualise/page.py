@@ -57,7 +57,8 @@ EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>\s*")
 LOCAL_STYLESHEET_COMMENT = re.compile(r"<!--[^>]*node_modules.*?-->\s*", re.DOTALL)
 REMOTE_REFERENCE = re.compile(r"\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE)
 PAGE_MODE = 0o644
-SCRIPT_SPECIALS = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+#: What a JSON script block writes as escapes, so that no string in it can close the block.
+SCRIPT_SPECIALS = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"))
 
 
 # ---------------------------------------------------------------- network
@@ -175,7 +176,9 @@ def _page_data(nx_graph: nx.MultiDiGraph, layout: str, positions: dict[str, Any]
 def _data_block(data: dict[str, Any]) -> str:
     """The page data as a JSON script block that no string in it can close."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return f'<script type="application/json" id="natokg-data">{text.translate(SCRIPT_SPECIALS)}</script>\n'
+    for special, escape in SCRIPT_SPECIALS:  # str.replace: far faster than str.translate on a big page
+        text = text.replace(special, escape)
+    return f'<script type="application/json" id="natokg-data">{text}</script>\n'
 
 
 def _type_filters(present: set[str]) -> str:
