@@ -26,5 +26,12 @@ NOTICE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-#: ontology/ sits beside the package in a checkout; a wheel carries a copy in kg/data.
-ONTOLOGY_DIR = PACKAGE_DIR.parent / "ontology"
+
+
+def project_folder(name: str) -> Path:
+    """``ontology/`` or ``queries/`` beside the package in a checkout, else the copy a wheel carries in kg/data."""
+    checkout = PACKAGE_DIR.parent / name
+    return checkout if checkout.is_dir() else PACKAGE_DIR / "data" / name
+
+
+ONTOLOGY_DIR = project_folder("ontology")

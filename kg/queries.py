@@ -41,7 +41,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kg.config import PACKAGE_DIR
+from kg.config import project_folder
 from kg.errors import QueryError
 from kg.query import (
     Binding,
@@ -72,8 +72,7 @@ REFERENCE_PATH = "^kgo:advertises/schema:identifier"
 
 def find_queries_dir() -> Path:
     """``queries/`` of a checkout, else the copy installed with the package."""
-    checkout = PACKAGE_DIR.parent / "queries"
-    return checkout if checkout.is_dir() else PACKAGE_DIR / "data" / "queries"
+    return project_folder("queries")
 
 
 QUERIES_DIR = find_queries_dir()
