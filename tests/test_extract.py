@@ -262,7 +262,7 @@ def test_extract_french_candidates_open_at_a_head_noun(text: str, expected: str,
     ],
 )
 def test_extract_french_candidates_none_without_a_head(text: str) -> None:
-    assert candidates(text) == []
+    assert candidates(text) == ()
 
 
 def test_extract_french_candidates_stop_at_a_verb_or_punctuation() -> None:

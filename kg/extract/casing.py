@@ -471,9 +471,14 @@ class _Paragraph:
     uncased: bool
 
 
+@lru_cache(maxsize=8192)
 def _read_paragraph(text: str) -> _Paragraph:
     """Read a paragraph once, in one pass over its words and sentence ends, for both what is learnt
     and what is restored.
+
+    Notices of one employer repeat whole paragraphs (the contract, how to
+    apply, the equal-opportunity statement), so what a paragraph gave is kept
+    for the next notice that holds it; it is only read, never changed.
 
     The sentences casing is learnt from end at ".", "!", "?", ";" or ":"
     before a space, and at a line's end; the sentences it restores end at the

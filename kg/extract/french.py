@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.extract.acronyms import looks_like_acronym
 from kg.extract.lexicon import (
@@ -71,8 +72,17 @@ def _is_head(token: str) -> bool:
     return word in _FOLDED_HEADS and (token[:1].isupper() or word in _FOLDED_LOWER_HEADS)
 
 
-def candidates(text: str) -> list[Candidate]:
-    """Every run of words opening at a French head noun, at each length that ends on a word."""
+@lru_cache(maxsize=8192)
+def candidates(text: str) -> tuple[Candidate, ...]:
+    """Every run of words opening at a French head noun, at each length that ends on a word.
+
+    Kept for the next notice that holds the same paragraph, as notices of one
+    employer repeat many.
+    """
+    return tuple(_candidates(text))
+
+
+def _candidates(text: str) -> list[Candidate]:
     if not _may_hold_head(text):
         return []
     tokens = _tokens(text)
