@@ -76,23 +76,22 @@ class QueryResult:
     ASK.  ``raw`` is the engine's own result object; it has been read
     through already.
 
-    The rdflib terms of a store's answer are made when ``terms`` is first
-    read: making them takes as long as the query itself on a long listing,
-    and a caller that reads ``rows`` never needs them.  ``cells`` holds the
-    engine's own terms (Oxigraph's or rdflib's), which the formatters read.
+    ``cells`` holds the engine's own terms (Oxigraph's or rdflib's), which
+    the formatters read; ``terms`` is made from them when first read: on a
+    long listing from the store that takes as long as the query itself, and a
+    caller that reads ``rows`` never needs it.
     """
 
     kind: str
     variables: list[str]
     rows: list[tuple[str | None, ...]]
     raw: Any = None
-    make_terms: Callable[[], list[tuple[Cell, ...]]] | None = field(default=None, repr=False, compare=False)
     boolean: bool | None = None
     cells: list[tuple[Any, ...]] = field(default_factory=list, repr=False, compare=False)
 
     @cached_property
     def terms(self) -> list[tuple[Cell, ...]]:
-        return self.make_terms() if self.make_terms is not None else []
+        return [tuple(map(rdflib_cell, row)) for row in self.cells]
 
 
 # ------------------------------------------------------------- the query text
@@ -290,8 +289,7 @@ def run_on_oxigraph(store: ox.Store, sparql: str) -> QueryResult:
         variables = [v.value for v in raw.variables]
         solutions = [tuple(solution[name] for name in variables) for solution in raw]
         rows = [tuple(ox_text(cell) for cell in solution) for solution in solutions]
-        return QueryResult(kind="SELECT", variables=variables, rows=rows, raw=raw, cells=solutions,
-                           make_terms=lambda: [tuple(from_ox(cell) for cell in solution) for solution in solutions])
+        return QueryResult(kind="SELECT", variables=variables, rows=rows, raw=raw, cells=solutions)
     triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in raw]
     return graph_result(triples, raw)
 
@@ -317,6 +315,11 @@ def oxigraph_syntax_message(message: str) -> str:
             detail = "unknown prefix: declare it with PREFIX"
         return one_line(f"SPARQL syntax error at line {line}, column {column}: {detail}")
     return one_line(f"SPARQL syntax error: {message}")
+
+
+def rdflib_cell(cell: Any) -> Cell:
+    """A result cell as an rdflib term, whichever engine gave it."""
+    return cell if cell is None or isinstance(cell, Node) else from_ox(cell)
 
 
 def from_ox(term: Any) -> Cell:
@@ -353,7 +356,7 @@ def boolean_result(answer: bool, raw: Any) -> QueryResult:
 
 def table_result(kind: str, variables: list[str], terms: list[tuple[Cell, ...]], raw: Any) -> QueryResult:
     rows = [tuple(as_text(cell) for cell in row) for row in terms]
-    return QueryResult(kind=kind, variables=variables, rows=rows, raw=raw, cells=terms, make_terms=lambda: terms)
+    return QueryResult(kind=kind, variables=variables, rows=rows, raw=raw, cells=terms)
 
 
 def graph_result(triples: Iterable[tuple[Cell, Cell, Cell]], raw: Any) -> QueryResult:
@@ -398,8 +401,10 @@ def term_view(cell: Any) -> TermView | None:
     """The :class:`TermView` of an Oxigraph or rdflib term (None stays None: unbound)."""
     if cell is None:
         return None
-    if isinstance(cell, (ox.NamedNode, URIRef)):
-        return TermView("uri", str(cell.value) if isinstance(cell, ox.NamedNode) else str(cell))
+    if isinstance(cell, ox.NamedNode):
+        return TermView("uri", cell.value)
+    if isinstance(cell, URIRef):
+        return TermView("uri", str(cell))
     if isinstance(cell, ox.BlankNode):
         return TermView("bnode", cell.value)
     if isinstance(cell, BNode):
