@@ -249,9 +249,10 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
 
     The quads go from the corpus to Oxigraph's writers without an rdflib
     graph of the whole corpus (:class:`~kg.store.QuadTable`).  The TriG is
-    written first and the store fills from it, in a child process that reads
-    it as it is written for a big build, while the Turtle and the report are
-    written; the page is drawn meanwhile in a forked child for a big build
+    written first and the store is filled from it (or the last build's store
+    updated, see :class:`~kg.store.StoreLoad`), in a child process for a big
+    build, while the Turtle and the report are written; the page is drawn
+    meanwhile in a forked child for a big build
     (:class:`~kg.forked.ForkedTask`), from the part of the graph it shows
     (:func:`~kg.visualise.project.projection_graph`).
     """

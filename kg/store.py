@@ -354,8 +354,7 @@ class QuadTable:
     def _graph_rows(self, names: Iterable[str]) -> np.ndarray:
         graphs = self._seal()[0]
         wanted = set(names)
-        numbers = [i for i, term in enumerate(self._terms) if isinstance(term, (ox.NamedNode, ox.DefaultGraph))
-                   and _graph_key(term) in wanted]
+        numbers = [n for n in np.unique(graphs).tolist() if _graph_key(self._terms[n]) in wanted]
         order = self.quad_order()
         return order[np.isin(graphs[order], np.asarray(numbers, dtype=np.uint32))]
 
@@ -517,8 +516,15 @@ def fill_store(path: Path, quads: Iterable[ox.Quad]) -> None:
 
 
 def fill_store_from_file(path: Path, source: Path) -> None:
-    """Fill a store with the quads of an RDF file (its format from its suffix)."""
-    fill_store(path, ox.parse(path=str(source), lenient=True))
+    """Fill a store with the quads of an RDF file (its format from its suffix), then compact it for reading.
+
+    Oxigraph's bulk loader reads the file itself, without a Python object per quad.
+    """
+    store = ox.Store(str(path))
+    store.bulk_load(path=str(source), format=ox.RdfFormat.from_extension(source.suffix.lstrip(".")), lenient=True)
+    store.flush()
+    store.optimize()
+    del store  # closes the database before it is moved
 
 
 def swap_directory(fresh: Path, target: Path) -> None:
@@ -559,6 +565,7 @@ class StoreLoad:
         self.fresh = new_store_folder(store_dir)
         self.child: subprocess.Popen | None = None
         self.written = False
+        self._update_files: tuple[Path, ...] = ()  # what an update is given, removed once done
         self.digests = table.graph_digests()
         quads = len(table)
         update = update_plan(previous, self.digests, table) if previous is not None else None
@@ -616,8 +623,7 @@ class StoreLoad:
             self.abandon()
             raise
         finally:
-            for path in getattr(self, "_update_files", ()):
-                path.unlink(missing_ok=True)
+            self._remove_update_files()
         return self.store_dir
 
     def abandon(self) -> None:
@@ -626,7 +632,10 @@ class StoreLoad:
             self.child.kill()
             self.child.wait()
         shutil.rmtree(self.fresh, ignore_errors=True)
-        for path in getattr(self, "_update_files", ()):
+        self._remove_update_files()
+
+    def _remove_update_files(self) -> None:
+        for path in self._update_files:
             path.unlink(missing_ok=True)
 
 
@@ -669,13 +678,9 @@ def update_store(previous: Path, fresh: Path, stale_list: Path, changes: Path) -
 
 
 def fill_store_when_written(path: Path, source: Path) -> None:
-    """Wait for standard input to close (the source is complete), then bulk-load it in one go."""
+    """Wait for standard input to close (the source is complete), then fill the store from it."""
     sys.stdin.buffer.read()
-    store = ox.Store(str(path))
-    store.bulk_load(path=str(source), format=ox.RdfFormat.from_extension(source.suffix.lstrip(".")), lenient=True)
-    store.flush()
-    store.optimize()
-    del store
+    fill_store_from_file(path, source)
 
 
 LOAD_IN_CHILD = "import sys; from pathlib import Path; from kg.store import fill_store_when_written; " \
