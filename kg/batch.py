@@ -60,11 +60,12 @@ class Outcome:
 
 def process_input(item: Input, cache_dir: Path | None = None) -> Outcome:
     """Read and extract one input, from the cache when its bytes were seen before."""
-    key = cache_key(item) if cache_dir is not None else None
-    if key is not None:
-        cached = _cache_get(cache_dir, key)  # type: ignore[arg-type]
-        if cached is not None:
-            return replace(cached, item=item)
+    if cache_dir is None:
+        return _read_and_extract(item)
+    key = cache_key(item)
+    cached = _cached(cache_dir, key, item)
+    if cached is not None:
+        return cached
     outcome = _read_and_extract(item)
     if key is not None:
         _cache_put(cache_dir, key, outcome)
@@ -194,7 +195,10 @@ def process_all(
 
 def cached_outcome(item: Input, cache_dir: Path) -> Outcome | None:
     """What ``item`` gave in an earlier build, if its bytes, name and the code are unchanged."""
-    key = cache_key(item)
+    return _cached(cache_dir, cache_key(item), item)
+
+
+def _cached(cache_dir: Path, key: str | None, item: Input) -> Outcome | None:
     cached = _cache_get(cache_dir, key) if key is not None else None
     return replace(cached, item=item) if cached is not None else None
 
