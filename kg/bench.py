@@ -131,7 +131,7 @@ def _renamed_text(text: str, renaming: Renaming, word: str) -> str:
     def rename(match: re.Match[str]) -> str:
         found = match.group(1)
         if found in acronyms:
-            return prefix + found
+            return renamed_acronym(found)
         name = re.sub(r"\((\w+)\)", lambda m: f"({renamed_acronym(m.group(1))})", found)
         head, _, rest = name.partition(" ")
         return f"{head} {word} {rest}" if found in french and rest else f"{word} {name}"
