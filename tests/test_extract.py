@@ -921,13 +921,22 @@ ROLE_WORDS_ = ["Head", "HEAD", "head", "of", "Section", "section", "Deputy", "de
 
 
 def _ruler_pipeline():
+    """An EntityRuler with the role rule written plainly: a single word in capitals or capitalised, a phrase in any case."""
     import spacy
 
-    from kg.extract.components import role_patterns
+    from kg.extract.lexicon import ROLE_PHRASES
 
+    patterns = []
+    for phrase, role in ROLE_PHRASES.items():
+        words = phrase.split()
+        if len(words) == 1:
+            tokens = [{"TEXT": {"IN": [phrase.upper(), phrase.capitalize()]}}]
+        else:
+            tokens = [{"LOWER": w} for w in words]
+        patterns.append({"label": "ROLE", "pattern": tokens, "id": role})
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("entity_ruler").add_patterns(role_patterns())
+    nlp.add_pipe("entity_ruler").add_patterns(patterns)
     return nlp
 
 
@@ -1066,3 +1075,16 @@ def test_extract_casing_learnt_for_its_paragraphs_restores_as_the_full_model_on_
         text = paragraph.strip()
         assert casing.needs_restoring(text) == needs_restoring(text)
         assert casing.restore(text) == full.restore(text)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(["Section", "SECTION", "sections", "Divisions", "office", "Office's", "of", "the",
+                                 "Staff", "Group", "groups", "Directorate", "Head", "(", ")", "NATO", "Branch"]),
+                max_size=30))
+def test_extract_head_nouns_are_the_words_whose_lower_case_is_a_head(words: list[str]) -> None:
+    from kg.extract.components import HEAD_WORDS
+
+    nlp = pipeline("en")
+    doc = nlp.make_doc(" ".join(words))
+    finder = nlp.get_pipe("natokg_org_mentions")
+    assert sorted(start for _, start, _ in finder.heads(doc)) == [t.i for t in doc if t.lower_ in HEAD_WORDS]

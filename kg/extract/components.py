@@ -4,7 +4,7 @@
   phrases ("Head", "Assistant Secretary General", "ASG") as ``ROLE``
   entities, with the canonical role as the entity id (:class:`RoleFinder`
   is the same rule as a plain component, registered as ``natokg_role_finder``).
-- ``natokg_org_mentions``: finds the head nouns with a Matcher and, with a PhraseMatcher,
+- ``natokg_org_mentions``: finds the head nouns and, with a PhraseMatcher,
   the reference bodies' names; it stores the organisational names found as
   ``doc.spans["org"]``, the full :class:`OrgMention` values as
   ``doc._.org_mentions``, and the tokens and sentences it read as
@@ -21,7 +21,7 @@ from functools import lru_cache
 import spacy
 from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import EN_GENERIC_PLURALS, EN_HEADS, ROLE_PHRASES
@@ -39,13 +39,19 @@ HEAD_WORDS = frozenset(EN_HEADS) | EN_GENERIC_PLURALS
 
 
 def role_patterns() -> list[dict]:
-    """EntityRuler patterns for every role phrase; single words must be capitalised ("Head", not "head")."""
+    """EntityRuler patterns for every role phrase; single words must be capitalised ("Head", not "head").
+
+    A single word is a phrase pattern per written form ("Head", "HEAD") and a
+    longer phrase a token pattern of lower-case words: both are matched by
+    attribute look-ups inside spaCy, where a set predicate ({"IN": [...]})
+    would call back into Python for every token.
+    """
     patterns = []
     for phrase, role in ROLE_PHRASES.items():
         words = phrase.split()
         if len(words) == 1:
-            token = {"TEXT": {"IN": [phrase.upper(), phrase.capitalize()]}}
-            patterns.append({"label": "ROLE", "pattern": [token], "id": role})
+            forms = dict.fromkeys((phrase.capitalize(), phrase.upper()))
+            patterns += [{"label": "ROLE", "pattern": form, "id": role} for form in forms]
         else:
             patterns.append({"label": "ROLE", "pattern": [{"LOWER": w} for w in words], "id": role})
     return patterns
@@ -97,8 +103,9 @@ class OrgMentionFinder:
     """Finds organisational names and candidate acronyms in each sentence."""
 
     def __init__(self, nlp: Language) -> None:
-        self.heads = Matcher(nlp.vocab)
-        self.heads.add("ORG_HEAD", [[{"LOWER": {"IN": sorted(HEAD_WORDS)}}]])
+        # one-word phrases on LOWER: a hash look-up per token, where a Matcher's {"IN": [...]} calls Python
+        self.heads = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.heads.add("ORG_HEAD", [nlp.make_doc(word) for word in sorted(HEAD_WORDS)])
         self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
         for body in reference().bodies:
             names = [n for n in body.names("en") if n.split()[-1].lower() not in EN_HEADS]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from spacy.tokens import Doc
@@ -81,6 +82,30 @@ class ReadDoc:
     def sentence_starts(self) -> list[int]:
         """The first token of each sentence, to find the sentence of a token."""
         return [first for first, _ in self.sentences]
+
+
+#: Paragraphs already read, by text, newest last (a bounded, per-process memo of :func:`read_paragraphs`).
+_READ: OrderedDict[str, ReadDoc] = OrderedDict()
+READ_MEMO_SIZE = 8192
+
+
+def read_paragraphs(texts: list[str]) -> list[ReadDoc]:
+    """Each text run through the English pipeline, in plain data (the section left empty).
+
+    Reading a paragraph depends on its text alone, and the notices of one
+    employer repeat many paragraphs (the division's description, the
+    standard competencies), so a paragraph seen before is not read again.
+    """
+    new = list(dict.fromkeys(text for text in texts if text not in _READ))
+    for text, doc in zip(new, pipeline("en").pipe(new)):
+        _READ[text] = ReadDoc.of(doc, text, "")
+    found = []
+    for text in texts:
+        _READ.move_to_end(text)
+        found.append(_READ[text])
+    while len(_READ) > READ_MEMO_SIZE:
+        _READ.popitem(last=False)
+    return found
 
 
 @dataclass
@@ -174,8 +199,8 @@ class NoticeReader:
             if section.key in NAME_SECTIONS:
                 texts += [(p.strip(), section.key) for p in _PARAGRAPHS.split(section.text) if p.strip()]
         texts = [(self._restored(text), key) for text, key in texts]
-        nlp = pipeline("en")
-        return [ReadDoc.of(doc, text, key) for doc, (text, key) in zip(nlp.pipe(t for t, _ in texts), texts)]
+        read = read_paragraphs([text for text, _ in texts])
+        return [replace(doc, section=key) for doc, (_, key) in zip(read, texts)]
 
     # --------------------------------------------------------------- mentions
 
