@@ -248,13 +248,12 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     """Write every output into a fresh staging folder, then move each into ``out_dir``.
 
     The quads go from the corpus to Oxigraph's writers without an rdflib
-    graph of the whole corpus (:class:`~kg.store.QuadTable`).  The TriG is
-    written first and the store is filled from it (or the last build's store
-    updated, see :class:`~kg.store.StoreLoad`), in a child process for a big
-    build, while the Turtle and the report are written; the page is drawn
-    meanwhile in a forked child for a big build
-    (:class:`~kg.forked.ForkedTask`), from the part of the graph it shows
-    (:func:`~kg.visualise.project.projection_graph`).
+    graph of the whole corpus (:class:`~kg.store.QuadTable`).  For a big
+    build, the store is filled from the table (or the last build's store
+    updated, see :class:`~kg.store.StoreLoad`) and the page drawn, from the
+    part of the graph it shows (:func:`~kg.visualise.project.projection_graph`),
+    each in a child process (:class:`~kg.forked.ForkedTask`), while this one
+    writes the TriG, the Turtle and the report.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out_dir)
@@ -262,12 +261,15 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     try:
         quads = QuadTable.of_corpus(result.corpus)
         count = len(quads)  # numbers the terms once, before a child shares the table
-        page = ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), background=count > BACKGROUND_PAGE_QUADS)
         previous = out_dir / STORE_DIRNAME
-        store = StoreLoad(staging / GRAPH_TRIG, staging / STORE_DIRNAME, quads, previous if previous.is_dir() else None)
+        store = StoreLoad(staging / STORE_DIRNAME, quads, previous if previous.is_dir() else None)
+        try:
+            page = ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), background=count > BACKGROUND_PAGE_QUADS)
+        except BaseException:
+            store.abandon()
+            raise
         try:
             write_trig(quads, staging / GRAPH_TRIG)
-            store.source_written()
             write_turtle(quads, staging / GRAPH_TTL)
             del quads  # the page and the store may still be in the making: free the table meanwhile
             (staging / BUILD_REPORT).write_text(report_json(result), encoding="utf-8")

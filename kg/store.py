@@ -20,7 +20,7 @@ escape (``kgd:unit\\/x``), so those IRIs read better in full.
 Each file is written beside its target and moved into place with
 ``os.replace``; the store is built in a fresh folder and swapped in, so a
 reader never sees half an output.  A big store is filled by a child process
-from the TriG file once it is written, while this one goes on with the
+from the table as soon as it is sealed, while this one goes on with the
 other outputs (:class:`StoreLoad`): Oxigraph's loader then runs on the
 second core, and its memory is not added to the build's.
 """
@@ -37,9 +37,10 @@ import tempfile
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import count, islice, repeat
 from pathlib import Path
-from typing import NamedTuple, Union
+from typing import IO, NamedTuple, Union
 
 import numpy as np
 import pyoxigraph as ox
@@ -51,6 +52,7 @@ from rdflib.term import Identifier, Node
 from kg.build import PREFIXES, Lit, bind_prefixes, build_graphs, rdf
 from kg.config import GRAPH_TRIG, GRAPH_TTL, STORE_DIRNAME
 from kg.errors import StoreError
+from kg.forked import ForkedTask
 from kg.model import Corpus
 
 #: A file Oxigraph (RocksDB) always keeps in a store folder.
@@ -515,18 +517,6 @@ def fill_store(path: Path, quads: Iterable[ox.Quad]) -> None:
     del store  # closes the database before it is moved
 
 
-def fill_store_from_file(path: Path, source: Path) -> None:
-    """Fill a store with the quads of an RDF file (its format from its suffix), then compact it for reading.
-
-    Oxigraph's bulk loader reads the file itself, without a Python object per quad.
-    """
-    store = ox.Store(str(path))
-    store.bulk_load(path=str(source), format=ox.RdfFormat.from_extension(source.suffix.lstrip(".")), lenient=True)
-    store.flush()
-    store.optimize()
-    del store  # closes the database before it is moved
-
-
 def swap_directory(fresh: Path, target: Path) -> None:
     """Rename the old folder away, rename the new one in, then delete the old one."""
     old = None
@@ -540,16 +530,15 @@ def swap_directory(fresh: Path, target: Path) -> None:
 
 
 class StoreLoad:
-    """Fill a store from a TriG (or N-Quads) file, or update the last build's, in a child process for a big one.
+    """Fill a new store with a table's quads, or update the last build's, in a child process for a big one.
 
     Oxigraph's bulk loader takes most of the time of writing a big build:
     run in a child process, it uses the second core while this process
-    writes the outputs, and its memory stays out of the build's.  The child
-    starts (and imports what it needs) while the file is written, and
-    :meth:`source_written` tells it the file is complete: it then hands the
-    whole file to the bulk loader, which parses it without making a Python
-    object of each quad.  A small store is filled in this process once the
-    file is written, where starting a child would cost more than it saves.
+    writes the outputs, and its memory stays out of the build's.  A full load
+    starts as soon as the table is sealed, without waiting for any output
+    file: a forked child, which starts with the table in memory, writes its
+    quads as N-Quads into a pipe that the loader process reads; a small
+    store is filled in this process, where a child would cost more than it saves.
 
     Each store keeps the digest of each of its graphs (:data:`GRAPH_DIGESTS`,
     :meth:`QuadTable.graph_digests`).  When ``previous`` is the last build's
@@ -559,21 +548,45 @@ class StoreLoad:
     the same quads as a full load, in a fraction of the time.
     """
 
-    def __init__(self, source: Path, store_dir: Path, table: QuadTable, previous: Path | None = None) -> None:
-        self.source = source
+    def __init__(self, store_dir: Path, table: QuadTable, previous: Path | None = None) -> None:
         self.store_dir = store_dir
         self.fresh = new_store_folder(store_dir)
         self.child: subprocess.Popen | None = None
-        self.written = False
+        self.task: ForkedTask | None = None
         self._update_files: tuple[Path, ...] = ()  # what an update is given, removed once done
         self.digests = table.graph_digests()
         quads = len(table)
         update = update_plan(previous, self.digests, table) if previous is not None else None
-        if update is not None:
-            self.written = True  # the update does not read the source file
-            self._start_update(table, previous, update, quads)  # type: ignore[arg-type]
-        elif quads > BACKGROUND_LOAD_QUADS:
-            self.child = self._start_child(LOAD_IN_CHILD, str(self.fresh), str(source))
+        try:
+            if update is not None:
+                self._start_update(table, previous, update, quads)  # type: ignore[arg-type]
+            elif quads > BACKGROUND_LOAD_QUADS:
+                self._start_load(table)
+            else:
+                fill_store(self.fresh, table.quads())
+        except BaseException:
+            self.abandon()
+            raise
+
+    def _start_load(self, table: QuadTable) -> None:
+        """A loader process reads N-Quads from a pipe, which a forked child writes from the table.
+
+        The loader is a new process: RocksDB's threads do not survive a fork,
+        so no forked child may open a store.  The forked writer spares this
+        process making an Oxigraph quad of each row.
+        """
+        self.child = self._start_child(LOAD_FROM_STDIN, str(self.fresh), stdin=subprocess.PIPE)
+        pipe = self.child.stdin
+        assert pipe is not None
+        try:
+            self.task = ForkedTask(partial(write_nquads, table, pipe))
+        finally:
+            pipe.close()  # the writer holds its own copy: the loader sees the end when the writer closes it
+            self.child.stdin = None
+
+    def _start_child(self, code: str, *args: str, stdin: int = subprocess.DEVNULL) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-c", code, *args], env=_child_environment(),
+                                stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def _start_update(self, table: QuadTable, previous: Path, stale: list[str], quads: int) -> None:
         changes = self.fresh.with_name(self.fresh.name + ".changes.nq")
@@ -583,40 +596,19 @@ class StoreLoad:
         self._update_files = (changes, stale_list)
         if quads > BACKGROUND_LOAD_QUADS:
             self.child = self._start_child(UPDATE_IN_CHILD, str(previous), str(self.fresh), str(stale_list), str(changes))
-            self.child.stdin.close()  # type: ignore[union-attr]  # nothing to wait for
-            self.child.stdin = None
         else:
             update_store(previous, self.fresh, stale_list, changes)
 
-    def _start_child(self, code: str, *args: str) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-c", code, *args],
-            env=_child_environment(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-
-    def source_written(self) -> None:
-        """The source file is complete: the child reads it, or a small store fills now."""
-        if self.written:
-            return
-        self.written = True
-        try:
-            if self.child is None:
-                fill_store_from_file(self.fresh, self.source)
-            elif self.child.stdin is not None:
-                self.child.stdin.close()  # end of input: see fill_store_when_written
-                self.child.stdin = None  # so that communicate() does not flush it
-        except BaseException:
-            self.abandon()
-            raise
-
     def finish(self) -> Path:
         """Wait for the store, note its graphs' digests in it, then swap it in at ``store_dir``."""
-        self.source_written()
         try:
+            writer_error = self._wait_for_writer()
             if self.child is not None:
                 _, errors = self.child.communicate()
-                if self.child.returncode != 0:
-                    raise StoreError(f"could not fill the store: {errors.decode('utf-8', 'replace').strip()}", self.store_dir)
+                if self.child.returncode != 0:  # its own words say more than the writer's broken pipe
+                    raise StoreError(f"could not fill the store: {_last_line(errors)}", self.store_dir)
+            if writer_error is not None:
+                raise StoreError(f"could not fill the store: {writer_error}", self.store_dir) from writer_error
             (self.fresh / GRAPH_DIGESTS).write_text(json.dumps(self.digests, sort_keys=True), encoding="utf-8")
             swap_directory(self.fresh, self.store_dir)
         except BaseException:
@@ -626,8 +618,19 @@ class StoreLoad:
             self._remove_update_files()
         return self.store_dir
 
+    def _wait_for_writer(self) -> Exception | None:
+        if self.task is None:
+            return None
+        try:
+            self.task.wait()
+        except Exception as error:  # noqa: BLE001 - reported once the loader has ended too
+            return error
+        return None
+
     def abandon(self) -> None:
         """Stop the child, if any, and remove the half-filled store."""
+        if self.task is not None:
+            self.task.abandon()
         if self.child is not None and self.child.poll() is None:
             self.child.kill()
             self.child.wait()
@@ -637,6 +640,12 @@ class StoreLoad:
     def _remove_update_files(self) -> None:
         for path in self._update_files:
             path.unlink(missing_ok=True)
+
+
+def _last_line(errors: bytes) -> str:
+    """What a child said last on its standard error: the error itself, not the traceback before it."""
+    lines = [line.strip() for line in errors.decode("utf-8", "replace").splitlines() if line.strip()]
+    return lines[-1] if lines else "the loader process ended without a word"
 
 
 #: The file in a store's folder that holds the digest of each of its graphs (see StoreLoad).
@@ -677,14 +686,23 @@ def update_store(previous: Path, fresh: Path, stale_list: Path, changes: Path) -
     del store
 
 
-def fill_store_when_written(path: Path, source: Path) -> None:
-    """Wait for standard input to close (the source is complete), then fill the store from it."""
-    sys.stdin.buffer.read()
-    fill_store_from_file(path, source)
+def write_nquads(table: QuadTable, output: IO[bytes]) -> None:
+    """The table's quads as N-Quads to ``output``, which is closed at the end."""
+    with output:
+        ox.serialize(table.quads(), output, ox.RdfFormat.N_QUADS)
 
 
-LOAD_IN_CHILD = "import sys; from pathlib import Path; from kg.store import fill_store_when_written; " \
-    "fill_store_when_written(Path(sys.argv[1]), Path(sys.argv[2]))"
+def fill_store_from_stdin(path: Path) -> None:
+    """Fill a store with the N-Quads read from standard input, then compact it for reading."""
+    store = ox.Store(str(path))
+    store.bulk_load(sys.stdin.buffer, ox.RdfFormat.N_QUADS)
+    store.flush()
+    store.optimize()
+    del store  # closes the database before it is moved
+
+
+LOAD_FROM_STDIN = "import sys; from pathlib import Path; from kg.store import fill_store_from_stdin; " \
+    "fill_store_from_stdin(Path(sys.argv[1]))"
 UPDATE_IN_CHILD = "import sys; from pathlib import Path; from kg.store import update_store; " \
     "update_store(*map(Path, sys.argv[1:5]))"
 

@@ -183,29 +183,48 @@ def test_store_turtle_is_sorted_and_readable(out_dir: Path):
 
 def test_store_fills_in_a_child_process_for_a_big_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from kg import store as store_module
-    from kg.store import QuadTable, StoreLoad, write_trig
+    from kg.store import QuadTable, StoreLoad
 
     monkeypatch.setattr(store_module, "BACKGROUND_LOAD_QUADS", 0)
     quads = QuadTable.of_corpus(sample_corpus())
-    load = StoreLoad(tmp_path / GRAPH_TRIG, tmp_path / STORE_DIRNAME, quads)
-    assert load.child is not None
-    write_trig(quads, tmp_path / GRAPH_TRIG)
-    load.source_written()
+    load = StoreLoad(tmp_path / STORE_DIRNAME, quads)
+    assert load.child is not None and load.task is not None  # a loader process, fed by a forked writer
     assert load.finish() == tmp_path / STORE_DIRNAME
-    assert open_store(tmp_path).quad_count() == len(quads)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [GRAPH_TRIG, STORE_DIRNAME]
+    assert sorted(str(q) for q in open_store(tmp_path).oxigraph) == sorted(str(q) for q in quads.quads())
+    assert sorted(p.name for p in tmp_path.iterdir()) == [STORE_DIRNAME]
 
 
 def test_store_child_failure_names_the_store_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from kg import store as store_module
     from kg.store import QuadTable, StoreLoad
 
+    def failing(table, output):
+        output.close()
+        raise OSError("disk full")
+
     monkeypatch.setattr(store_module, "BACKGROUND_LOAD_QUADS", 0)
-    load = StoreLoad(tmp_path / GRAPH_TRIG, tmp_path / STORE_DIRNAME, QuadTable.of_corpus(sample_corpus()))
-    (tmp_path / GRAPH_TRIG).write_text("this is not TriG {", encoding="utf-8")
-    with pytest.raises(StoreError, match="could not fill the store"):
+    monkeypatch.setattr(store_module, "write_nquads", failing)
+    load = StoreLoad(tmp_path / STORE_DIRNAME, QuadTable.of_corpus(sample_corpus()))
+    with pytest.raises(StoreError, match="could not fill the store: disk full"):
         load.finish()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [GRAPH_TRIG]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_store_loader_failure_is_reported_in_its_own_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from kg import store as store_module
+    from kg.store import QuadTable, StoreLoad
+
+    def garbage(table, output):
+        with output:
+            output.write(b"this is not N-Quads\n")
+
+    monkeypatch.setattr(store_module, "BACKGROUND_LOAD_QUADS", 0)
+    monkeypatch.setattr(store_module, "write_nquads", garbage)
+    load = StoreLoad(tmp_path / STORE_DIRNAME, QuadTable.of_corpus(sample_corpus()))
+    with pytest.raises(StoreError, match="could not fill the store: SyntaxError: Parser error at line 1") as raised:
+        load.finish()
+    assert "Traceback" not in str(raised.value)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_store_quad_table_sorts_and_deduplicates():
