@@ -10,6 +10,7 @@ rebuild after changing one notice re-reads that notice only.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -144,8 +145,12 @@ def cache_key(item: Input) -> str | None:
     return digest.hexdigest()
 
 
+def _cache_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / key[:2] / f"{key}.pickle"
+
+
 def _cache_get(cache_dir: Path, key: str) -> Outcome | None:
-    path = cache_dir / key[:2] / f"{key}.pickle"
+    path = _cache_path(cache_dir, key)
     try:
         with path.open("rb") as handle:
             outcome = pickle.load(handle)
@@ -156,13 +161,13 @@ def _cache_get(cache_dir: Path, key: str) -> Outcome | None:
 
 def _cache_put(cache_dir: Path, key: str, outcome: Outcome) -> None:
     """Write atomically; a cache that cannot be written only makes the next build slower."""
-    folder = cache_dir / key[:2]
+    path = _cache_path(cache_dir, key)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, folder / f"{key}.pickle")
+        os.replace(temporary, path)
     except OSError:
         pass
 
@@ -182,20 +187,21 @@ def process_all(
 ) -> Iterator[Outcome]:
     """Every input's outcome, in input order: cached ones read here, the others by workers when many.
 
-    Looking the cache up in this process first means a rebuild after a small
+    Looking the cache up in this process means a rebuild after a small
     change starts no worker for the inputs it already knows (reading a cached
-    outcome is faster than sending it back from a worker).
+    outcome is faster than sending it back from a worker).  The inputs it
+    does not know start reading in a worker before the known ones are read
+    here, so loading spaCy and reading them overlaps reading the cache.
     """
     items = list(items)
-    cached = [cached_outcome(item, cache_dir) for item in items] if cache_dir is not None else [None] * len(items)
-    fresh = _process_uncached([item for item, hit in zip(items, cached) if hit is None], jobs, cache_dir)
-    outcomes = (hit if hit is not None else next(fresh) for hit in cached)
+    keys = [cache_key(item) for item in items] if cache_dir is not None else [None] * len(items)
+    known = [key is not None and _cache_path(cache_dir, key).is_file() for key in keys]  # type: ignore[arg-type]
+    fresh = _start_uncached([item for item, hit in zip(items, known) if not hit], jobs, cache_dir, beside_cached=any(known))
+    cached = [_cached(cache_dir, key, item) if hit else None  # type: ignore[arg-type]
+              for item, key, hit in zip(items, keys, known)]
+    outcomes = (next(fresh) if not hit else outcome or process_input(item, cache_dir)  # an unreadable entry: read anew
+                for item, hit, outcome in zip(items, known, cached))
     yield from _with_progress(outcomes, progress)
-
-
-def cached_outcome(item: Input, cache_dir: Path) -> Outcome | None:
-    """What ``item`` gave in an earlier build, if its bytes, name and the code are unchanged."""
-    return _cached(cache_dir, cache_key(item), item)
 
 
 def _cached(cache_dir: Path, key: str | None, item: Input) -> Outcome | None:
@@ -203,21 +209,31 @@ def _cached(cache_dir: Path, key: str | None, item: Input) -> Outcome | None:
     return replace(cached, item=item) if cached is not None else None
 
 
-def _process_uncached(items: list[Input], jobs: int | None, cache_dir: Path | None) -> Iterator[Outcome]:
-    """The outcomes of ``items`` in order; workers when the batch is large and ``jobs`` > 1."""
+def _start_uncached(items: list[Input], jobs: int | None, cache_dir: Path | None,
+                    beside_cached: bool = False) -> Iterator[Outcome]:
+    """The outcomes of ``items`` in order, their workers started now; in this process when few and alone.
+
+    Workers read a large batch; beside cached inputs, even one input is read
+    by a worker, while this process reads the cache.
+    """
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    stdin = [i for i in items if i.is_stdin]
-    if jobs == 1 or len(items) - len(stdin) < PARALLEL_FROM:
-        yield from (process_input(item, cache_dir) for item in items)
-        return
-    outcomes = {id(item): process_input(item, cache_dir) for item in stdin}
     files = [i for i in items if not i.is_stdin]
-    _warm_up()
-    # forked workers start with the pipelines loaded (see _warm_up)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=fork_context()) as pool:
-        read = pool.map(process_input, files, [cache_dir] * len(files), chunksize=CHUNK_SIZE)
+    if jobs == 1 or not files or (len(files) < PARALLEL_FROM and not beside_cached):
+        return (process_input(item, cache_dir) for item in items)
+    if not beside_cached:
+        _warm_up()  # forked workers start with the pipelines loaded
+    workers = min(jobs, -(-len(files) // CHUNK_SIZE))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=fork_context(), initializer=gc.enable)
+    read = pool.map(process_input, files, [cache_dir] * len(files), chunksize=CHUNK_SIZE)  # submits every chunk now
+    return _in_order(items, read, pool, cache_dir)
+
+
+def _in_order(items: list[Input], read: Iterator[Outcome], pool: ProcessPoolExecutor,
+              cache_dir: Path | None) -> Iterator[Outcome]:
+    """The workers' outcomes with standard input's, read here, in input order."""
+    with pool:
         for item in items:
-            yield outcomes.pop(id(item)) if item.is_stdin else next(read)
+            yield process_input(item, cache_dir) if item.is_stdin else next(read)
 
 
 def _warm_up() -> None:

@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from kg.extract.acronyms import strip_plural
 from kg.extract.entities import name_key
@@ -67,8 +68,12 @@ class LocalView:
 
     extractions: list[Extraction]
 
-    def nodes(self) -> list[tuple[Node, LocalEntity]]:
+    @cached_property
+    def all_nodes(self) -> list[tuple[Node, LocalEntity]]:
         return [((i, e.id), e) for i, x in enumerate(self.extractions) for e in x.entities]
+
+    def nodes(self) -> list[tuple[Node, LocalEntity]]:
+        return self.all_nodes
 
     def local_parents(self, node: Node) -> list[Node]:
         index, local_id = node
@@ -273,13 +278,15 @@ def _own_slug(labels: dict) -> str:
 def _keys(clusters: dict, labels: dict, scopes: dict) -> dict[Node, str]:
     """Readable keys: the slug of the name, under the slug of the scoping parent for scoped units."""
     keys: dict[Node, str] = {}
+    taken: set[str] = set()  # the keys given so far (a set: looking them up in keys.values() is quadratic)
     for root in sorted(clusters):
         own = _own_slug(labels[root])
         scope = scopes.get(root)
         key = f"{_own_slug(labels[scope])}/{own}" if scope is not None and scope != root else own
-        if key in keys.values():
+        if key in taken:
             key = f"{key}-{slug(str(labels[root]['type']))}"
         keys[root] = key
+        taken.add(key)
     return keys
 
 

@@ -406,7 +406,7 @@ def test_pipeline_cache_rereads_only_changed_inputs(tmp_path: Path, monkeypatch:
     assert b"Officer, Defence Planning Policy" in third.outputs["graph.ttl"].read_bytes()
 
 
-def test_pipeline_rebuild_of_a_large_batch_reads_cached_inputs_without_workers(
+def test_pipeline_rebuild_reads_a_changed_input_in_one_worker_beside_the_cache(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import kg.batch
 
@@ -419,15 +419,31 @@ def test_pipeline_rebuild_of_a_large_batch_reads_cached_inputs_without_workers(
     build_to([folder], tmp_path / "out", jobs=2)
     changed = sorted(folder.iterdir())[7]
     changed.write_text(changed.read_text().replace("1. SUMMARY", "1. SUMMARY\n\nThis notice was revised.", 1))
+    pools: list[int] = []
+    original = kg.batch.ProcessPoolExecutor
 
-    def no_workers(*args, **kwargs):
-        raise AssertionError("a rebuild of one changed input started workers")
+    def counting(max_workers, **kwargs):
+        pools.append(max_workers)
+        return original(max_workers=max_workers, **kwargs)
 
-    monkeypatch.setattr(kg.batch, "ProcessPoolExecutor", no_workers)
+    monkeypatch.setattr(kg.batch, "ProcessPoolExecutor", counting)
     again = build_to([folder], tmp_path / "out", jobs=2)
+    assert pools == [1], "one worker reads the changed input while the build reads the others from the cache"
     fresh = build_to([folder], tmp_path / "fresh", jobs=1, cache=False)
     assert again.outputs["graph.ttl"].read_bytes() == fresh.outputs["graph.ttl"].read_bytes()
     assert again.outputs["build-report.json"].read_bytes() == fresh.outputs["build-report.json"].read_bytes()
+
+
+def test_pipeline_rebuild_of_unchanged_inputs_never_loads_spacy(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_to([SEEDS], out, jobs=1)
+    script = (
+        "import sys; from pathlib import Path; from kg.pipeline import build_to; "
+        f"result = build_to([Path({str(SEEDS)!r})], Path({str(out)!r}), jobs=1); "
+        "print(len(result.built), 'spacy' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["5", "False"]
 
 
 def test_pipeline_dataset_is_made_only_when_asked_for(tmp_path: Path) -> None:

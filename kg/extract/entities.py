@@ -10,6 +10,7 @@ the name's key (its meaningful words, so "Division Support Section" and
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.extract.acronyms import strip_plural
 from kg.extract.lexicon import content_words, fold
@@ -34,8 +35,12 @@ def _singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
-    """Comparison key of a name: folded meaningful words, singular, without "NATO"."""
+    """Comparison key of a name: folded meaningful words, singular, without "NATO".
+
+    Kept per name: resolving a corpus asks it of the same names thousands of times.
+    """
     words = [ADJECTIVE_FORMS.get(w, w) for w in content_words(name)]
     words = [_singular(w) for w in words if w not in OPTIONAL_WORDS]
     return " ".join(words)
