@@ -420,21 +420,24 @@ _TERMINAL_LAST = frozenset(".!?;:…\"'»”)]")
 _MAX_HEADING_WORDS = 12
 
 
-def _unsquash(line: str, may_name: bool = True) -> list[str]:
+@lru_cache(maxsize=1 << 15)
+def _unsquash(line: str, may_name: bool = True) -> tuple[str, ...]:
     """Split a line that runs letterheads, header fields, or a section heading and its text together.
 
     ``may_name`` is False for a line that holds no word of a section name
     (see :func:`_lines_naming_sections`): it has no heading to split off.
+    Kept per line: notices repeat most of their lines (letterheads,
+    headings, the contract and how to apply).
     """
     if not line:
-        return [line]
+        return (line,)
     for split in (_split_letterhead, _split_vacancy):
         pieces = split(line)
         if len(pieces) > 1:
-            return [part for piece in pieces for part in _unsquash(piece, may_name)]
+            return tuple(part for piece in pieces for part in _unsquash(piece, may_name))
     if not may_name:
-        return [piece for field in _split_fields(line) for piece in _cut(field, [])]
-    return [part for piece in _split_fields(line) for part in _split_headings(piece)]
+        return tuple(piece for field in _split_fields(line) for piece in _cut(field, []))
+    return tuple(part for piece in _split_fields(line) for part in _split_headings(piece))
 
 
 def _lines_naming_sections(lines: Sequence[str]) -> set[int]:
