@@ -173,12 +173,14 @@ def _page_data(nx_graph: nx.MultiDiGraph, layout: str, positions: dict[str, Any]
     }
 
 
-def _data_block(data: dict[str, Any]) -> str:
-    """The page data as a JSON script block that no string in it can close."""
+def _data_block(data: dict[str, Any]) -> list[str]:
+    """The page data as a JSON script block that no string in it can close, in parts (the JSON is
+    the bulk of a big page: it is never copied into a larger string)."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for special, escape in SCRIPT_SPECIALS:  # str.replace: far faster than str.translate on a big page
-        text = text.replace(special, escape)
-    return f'<script type="application/json" id="natokg-data">{text}</script>\n'
+        if special in text:
+            text = text.replace(special, escape)
+    return ['<script type="application/json" id="natokg-data">', text, "</script>\n"]
 
 
 def _type_filters(present: set[str]) -> str:
@@ -233,8 +235,12 @@ def _header(title: str, layout: str, present: set[str]) -> str:
     )
 
 
-def _offline_page(page: str, title: str, layout: str, nx_graph: nx.MultiDiGraph, data: dict[str, Any]) -> str:
-    """Strip remote tags and empty headings; add the header, panel, data and script."""
+def _offline_page(page: str, title: str, layout: str, nx_graph: nx.MultiDiGraph, data: dict[str, Any]) -> list[str]:
+    """Strip remote tags and empty headings; add the header, panel, data and script.
+
+    The page comes in parts, to be written one after the other: joined, a
+    page of ten thousand notices would be copied whole at each step.
+    """
     for pattern in (REMOTE_LINK, REMOTE_SCRIPT, EMPTY_HEADING, LOCAL_STYLESHEET_COMMENT):
         page = pattern.sub("", page)
     present = {data.get("type", "") for _, data in nx_graph.nodes(data=True)}
@@ -242,23 +248,27 @@ def _offline_page(page: str, title: str, layout: str, nx_graph: nx.MultiDiGraph,
     page = page.replace("<head>", "<head>\n" + head, 1)
     page = page.replace("</head>", f"<style>{PAGE_STYLE}</style>\n</head>", 1)
     page = page.replace("<body>", "<body>\n" + _header(title, layout, present), 1)
-    script = _data_block(data) + f'<script type="text/javascript">{PAGE_SCRIPT}</script>\n'
-    return page.replace("</body>", script + "</body>", 1)
+    before, body_end, after = page.rpartition("</body>") if "</body>" in page else (page, "", "")
+    script = f'<script type="text/javascript">{PAGE_SCRIPT}</script>\n'
+    return [before, *_data_block(data), script, body_end + after]
 
 
-def _check_offline(page: str, path: Path) -> None:
-    match = REMOTE_REFERENCE.search(page)
-    if match:
-        raise NatoKGError(f"the HTML graph would load a remote resource ({match.group(0)!r})", path)
+def _check_offline(parts: list[str], path: Path) -> None:
+    """No part loads a remote resource (each part is a whole run of tags or JSON: no reference spans two)."""
+    for part in parts:
+        match = REMOTE_REFERENCE.search(part)
+        if match:
+            raise NatoKGError(f"the HTML graph would load a remote resource ({match.group(0)!r})", path)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, parts: list[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(temporary, PAGE_MODE)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
+            for part in parts:
+                stream.write(part.encode("utf-8"))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -267,6 +277,10 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def page_html(nx_graph: nx.MultiDiGraph, title: str = DEFAULT_TITLE, layout: str = "org") -> str:
     """The HTML page for the projection (see :func:`write_html`)."""
+    return "".join(_page_parts(nx_graph, title, layout))
+
+
+def _page_parts(nx_graph: nx.MultiDiGraph, title: str, layout: str) -> list[str]:
     if layout not in LAYOUTS:
         raise NatoKGError(f"unknown layout {layout!r}: choose one of {', '.join(LAYOUTS)}")
     org, bands = org_layout(nx_graph)
@@ -284,10 +298,10 @@ def write_html(
     switch between the two.
     """
     path = Path(path)
-    page = page_html(nx_graph, title, layout)
-    _check_offline(page, path)
+    parts = _page_parts(nx_graph, title, layout)
+    _check_offline(parts, path)
     try:
-        _write_atomically(path, page)
+        _write_atomically(path, parts)
     except OSError as exc:
         raise NatoKGError(f"cannot write the HTML graph: {exc.strerror or exc}", path) from exc
     return path
