@@ -48,6 +48,8 @@ STALE_AFTER_SECONDS = 24 * 3600
 #: Builds of more quads than this draw their page in a forked child, beside the other outputs.
 BACKGROUND_PAGE_QUADS = 200_000
 OUTPUTS = (GRAPH_TTL, GRAPH_TRIG, STORE_DIRNAME, ORG_GRAPH_HTML, BUILD_REPORT)
+#: A first build of more notices than this starts loading its store from the corpus (:meth:`StoreLoad.from_corpus`).
+EARLY_LOAD_NOTICES = 400
 
 
 @dataclass
@@ -272,7 +274,8 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
 
     The quads go from the corpus to Oxigraph's writers without an rdflib
     graph of the whole corpus (:class:`~kg.store.QuadTable`).  For a big
-    build, the store is filled from the table (or the last build's store
+    build, the store is filled (from the corpus itself in a first build,
+    before the table is made; else from the table, or the last build's store
     updated, see :class:`~kg.store.StoreLoad`) and the page drawn, from the
     part of the graph it shows (:func:`~kg.visualise.project.projection_graph`),
     each in a child process (:class:`~kg.forked.ForkedTask`), while this one
@@ -282,10 +285,19 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
-        quads = QuadTable.of_corpus(result.corpus)
-        count = len(quads)  # numbers the terms once, before a child shares the table
         previous = out_dir / STORE_DIRNAME
-        store = StoreLoad(staging / STORE_DIRNAME, quads, previous if previous.is_dir() else None)
+        previous = previous if previous.is_dir() else None
+        early = None  # a big first build starts loading its store before the table is made
+        if previous is None and len(result.corpus.postings) > EARLY_LOAD_NOTICES:
+            early = StoreLoad.from_corpus(staging / STORE_DIRNAME, result.corpus)
+        try:
+            quads = QuadTable.of_corpus(result.corpus)
+            count = len(quads)  # numbers the terms once, before a child shares the table
+            store = early.table_made(quads) if early else StoreLoad(staging / STORE_DIRNAME, quads, previous)
+        except BaseException:
+            if early:
+                early.abandon()
+            raise
         try:
             page = ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), background=count > BACKGROUND_PAGE_QUADS)
         except BaseException:

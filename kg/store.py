@@ -548,14 +548,43 @@ class StoreLoad:
     the same quads as a full load, in a fraction of the time.
     """
 
-    def __init__(self, store_dir: Path, table: QuadTable, previous: Path | None = None) -> None:
+    def __init__(self, store_dir: Path, table: QuadTable | None = None, previous: Path | None = None) -> None:
         self.store_dir = store_dir
         self.fresh = new_store_folder(store_dir)
         self.child: subprocess.Popen | None = None
         self.task: ForkedTask | None = None
         self._update_files: tuple[Path, ...] = ()  # what an update is given, removed once done
-        self.digests = table.graph_digests()
+        self.digests: dict[str, str] = {}
+        if table is not None:
+            self._start(table, previous)
+
+    @classmethod
+    def from_corpus(cls, store_dir: Path, corpus: Corpus) -> StoreLoad:
+        """Start loading a new store from the corpus itself, before its quad table is made.
+
+        The loader needs no order, so it starts while this process numbers
+        and sorts the quads for the files; :meth:`table_made` then gives the
+        table the graphs' digests come from.
+        """
+        load = cls(store_dir)
+        try:
+            load._start_loader(partial(write_corpus_nquads, corpus))
+        except BaseException:
+            load.abandon()
+            raise
+        return load
+
+    def table_made(self, table: QuadTable) -> StoreLoad:
+        try:
+            self.digests = table.graph_digests()
+        except BaseException:
+            self.abandon()
+            raise
+        return self
+
+    def _start(self, table: QuadTable, previous: Path | None) -> None:
         quads = len(table)
+        self.digests = table.graph_digests() if previous is not None else {}
         update = update_plan(previous, self.digests, table) if previous is not None else None
         try:
             if update is not None:
@@ -564,6 +593,7 @@ class StoreLoad:
                 self._start_load(table)
             else:
                 fill_store(self.fresh, table.quads())
+            self.digests = self.digests or table.graph_digests()  # a full load does not wait for them
         except BaseException:
             self.abandon()
             raise
@@ -575,11 +605,15 @@ class StoreLoad:
         so no forked child may open a store.  The forked writer spares this
         process making an Oxigraph quad of each row.
         """
+        self._start_loader(partial(write_nquads, table))
+
+    def _start_loader(self, write: Callable[[IO[bytes]], None]) -> None:
+        """The loader process, and a forked child that writes N-Quads into its standard input."""
         self.child = self._start_child(LOAD_FROM_STDIN, str(self.fresh), stdin=subprocess.PIPE)
         pipe = self.child.stdin
         assert pipe is not None
         try:
-            self.task = ForkedTask(partial(write_nquads, table, pipe))
+            self.task = ForkedTask(partial(write, pipe))
         finally:
             pipe.close()  # the writer holds its own copy: the loader sees the end when the writer closes it
             self.child.stdin = None
@@ -690,6 +724,27 @@ def write_nquads(table: QuadTable, output: IO[bytes]) -> None:
     """The table's quads as N-Quads to ``output``, which is closed at the end."""
     with output:
         ox.serialize(table.quads(), output, ox.RdfFormat.N_QUADS)
+
+
+def write_corpus_nquads(corpus: Corpus, output: IO[bytes]) -> None:
+    """The corpus's quads as N-Quads to ``output`` (closed at the end), graph by graph, unsorted.
+
+    Each distinct term is written by Oxigraph once and its text kept; a
+    quad stated twice is written twice (the store keeps it once).
+    """
+    texts: dict[PlainTerm, str] = {}
+
+    def text(term: PlainTerm) -> str:
+        written = texts.get(term)
+        if written is None:
+            written = texts[term] = str(ox_term(term))
+        return written
+
+    with output:
+        for graph_name, triples in build_graphs(corpus):
+            graph = "" if graph_name is None else " " + text(graph_name)
+            lines = [f"{text(s)} {text(p)} {text(o)}{graph} .\n" for s, p, o in triples]
+            output.write("".join(lines).encode("utf-8"))
 
 
 def fill_store_from_stdin(path: Path) -> None:

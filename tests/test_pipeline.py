@@ -529,6 +529,29 @@ def test_pipeline_rebuild_updates_the_store_to_what_a_full_load_gives(
         (tmp_path / "fresh" / "store" / kg.store.GRAPH_DIGESTS).read_text()
 
 
+def test_pipeline_big_first_build_loads_its_store_from_the_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.pipeline
+    import kg.store
+
+    started = []
+    original = kg.store.StoreLoad.from_corpus.__func__
+
+    def spying(cls, *args):
+        started.append(args)
+        return original(cls, *args)
+
+    monkeypatch.setattr(kg.pipeline, "EARLY_LOAD_NOTICES", 0)
+    monkeypatch.setattr(kg.store.StoreLoad, "from_corpus", classmethod(spying))
+    early = build_to([SEEDS], tmp_path / "early", jobs=1)
+    assert len(started) == 1
+    monkeypatch.setattr(kg.pipeline, "EARLY_LOAD_NOTICES", 10**9)
+    late = build_to([SEEDS], tmp_path / "late", jobs=1)
+    assert len(started) == 1
+    assert _store_quads(tmp_path / "early") == _store_quads(tmp_path / "late")
+    assert (tmp_path / "early" / "store" / kg.store.GRAPH_DIGESTS).read_text() == \
+        (tmp_path / "late" / "store" / kg.store.GRAPH_DIGESTS).read_text()
+
+
 def test_pipeline_store_with_unreadable_digests_is_loaded_anew(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import kg.store
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -192,6 +193,20 @@ def test_store_fills_in_a_child_process_for_a_big_build(tmp_path: Path, monkeypa
     assert load.finish() == tmp_path / STORE_DIRNAME
     assert sorted(str(q) for q in open_store(tmp_path).oxigraph) == sorted(str(q) for q in quads.quads())
     assert sorted(p.name for p in tmp_path.iterdir()) == [STORE_DIRNAME]
+
+
+def test_store_loads_from_the_corpus_before_the_table_is_made(tmp_path: Path):
+    from kg import store as store_module
+    from kg.store import QuadTable, StoreLoad
+
+    corpus = sample_corpus()
+    load = StoreLoad.from_corpus(tmp_path / STORE_DIRNAME, corpus)
+    assert load.child is not None and load.task is not None  # loading already
+    table = QuadTable.of_corpus(corpus)
+    load.table_made(table).finish()
+    assert sorted(str(q) for q in open_store(tmp_path).oxigraph) == sorted(str(q) for q in table.quads())
+    digests = (tmp_path / STORE_DIRNAME / store_module.GRAPH_DIGESTS).read_text(encoding="utf-8")
+    assert json.loads(digests) == table.graph_digests()
 
 
 def test_store_child_failure_names_the_store_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
