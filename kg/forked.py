@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
+import os
 from collections.abc import Callable
 
 
@@ -27,10 +28,11 @@ class ForkedTask:
     """Run ``action`` in a forked child; :meth:`wait` returns when it is done and raises what it raised.
 
     Where fork is missing, or ``background`` is false, the action runs at
-    once in this process and :meth:`wait` only re-raises.
+    once in this process and :meth:`wait` only re-raises.  ``nice`` lowers
+    the child's priority (see :func:`os.nice`), for work nothing waits on.
     """
 
-    def __init__(self, action: Callable[[], object], background: bool = True) -> None:
+    def __init__(self, action: Callable[[], object], background: bool = True, nice: int = 0) -> None:
         self._error: BaseException | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
         self._reader: multiprocessing.connection.Connection | None = None
@@ -39,7 +41,7 @@ class ForkedTask:
             self._run_here(action)
             return
         self._reader, writer = context.Pipe(duplex=False)
-        self._process = context.Process(target=_report_how_it_ends, args=(action, writer), daemon=True)
+        self._process = context.Process(target=_report_how_it_ends, args=(action, writer, nice), daemon=True)
         self._process.start()
         writer.close()
 
@@ -54,6 +56,7 @@ class ForkedTask:
             try:
                 self._error = self._reader.recv()
             except EOFError:  # the child died without a word (killed, out of memory)
+                self._process.join()  # its exit code is known once it is joined
                 self._error = RuntimeError(f"the child process ended with exit code {self._process.exitcode}")
             self._process.join()
             self._reader.close()
@@ -70,8 +73,11 @@ class ForkedTask:
             self._process = None
 
 
-def _report_how_it_ends(action: Callable[[], object], writer: multiprocessing.connection.Connection) -> None:
+def _report_how_it_ends(action: Callable[[], object], writer: multiprocessing.connection.Connection,
+                        nice: int = 0) -> None:
     try:
+        if nice:
+            os.nice(nice)  # this child only: it yields the cores to work that others wait for
         action()
         writer.send(None)
     except Exception as error:

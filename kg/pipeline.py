@@ -50,6 +50,8 @@ BACKGROUND_PAGE_QUADS = 200_000
 OUTPUTS = (GRAPH_TTL, GRAPH_TRIG, STORE_DIRNAME, ORG_GRAPH_HTML, BUILD_REPORT)
 #: A first build of more notices than this starts loading its store from the corpus (:meth:`StoreLoad.from_corpus`).
 EARLY_LOAD_NOTICES = 400
+#: How much lower the page's child runs than the store's loader in a first build (see os.nice).
+PAGE_NICENESS = 10
 
 
 @dataclass
@@ -299,7 +301,9 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
                 early.abandon()
             raise
         try:
-            page = ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), background=count > BACKGROUND_PAGE_QUADS)
+            # beside a full load, the loader ends last: the page yields the cores to it
+            page = ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), background=count > BACKGROUND_PAGE_QUADS,
+                              nice=PAGE_NICENESS if early else 0)
         except BaseException:
             store.abandon()
             raise

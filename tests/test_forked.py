@@ -50,3 +50,14 @@ def test_in_this_process_when_not_in_the_background():
     task = ForkedTask(lambda: seen.append(os.getpid()), background=False)
     assert seen == [os.getpid()]
     task.wait()
+
+
+def test_a_nice_child_runs_at_a_lower_priority_and_leaves_this_process_as_it_was(tmp_path: Path):
+    import os
+
+    seen = tmp_path / "niceness"
+    before = os.nice(0)
+    task = ForkedTask(lambda: seen.write_text(str(os.nice(0))), nice=5)
+    task.wait()
+    assert int(seen.read_text()) == min(before + 5, 19)
+    assert os.nice(0) == before
