@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import signal
 import statistics
@@ -188,14 +187,21 @@ def tokenizer_floor(paths: list[Path]) -> float:
 
 
 def build_in_subprocess(corpus: Path, out: Path, extra: tuple[str, ...] = ()) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (bytes) of ``natokg build`` run as its own process."""
+    """Wall seconds and peak resident memory (bytes) of ``natokg build`` run as its own process.
+
+    The peak is that of the largest process of this build (its workers and
+    children included), read from ``wait4``: the rusage of all children
+    together would keep the peak of an earlier build.
+    """
     command = [sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(out), *extra]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    peak_kib = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    return seconds, peak_kib * 1024
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return seconds, usage.ru_maxrss * 1024
 
 
 def percentile(values: list[float], share: float) -> float:

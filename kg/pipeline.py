@@ -28,8 +28,8 @@ from rdflib import Dataset
 
 from kg.build import build_dataset
 from kg.config import BUILD_REPORT, GRAPH_TRIG, GRAPH_TTL, ORG_GRAPH_HTML, STORE_DIRNAME
-from kg.errors import InputError
 from kg.batch import process_all
+from kg.errors import InputError
 from kg.forked import ForkedTask
 from kg.ingest import Document, Input, find_inputs
 from kg.model import Corpus, Entity, Extraction, Posting

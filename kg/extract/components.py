@@ -2,8 +2,7 @@
 
 - ``natokg_roles``: an EntityRuler with :func:`role_patterns` that marks role
   phrases ("Head", "Assistant Secretary General", "ASG") as ``ROLE``
-  entities, with the canonical role as the entity id (:class:`RoleFinder`
-  is the same rule as a plain component, registered as ``natokg_role_finder``).
+  entities, with the canonical role as the entity id.
 - ``natokg_org_mentions``: finds the head nouns and, with a PhraseMatcher,
   the reference bodies' names; it stores the organisational names found as
   ``doc.spans["org"]``, the full :class:`OrgMention` values as
@@ -19,7 +18,6 @@ from bisect import bisect_right
 from functools import lru_cache
 
 import spacy
-from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -28,7 +26,7 @@ from kg.extract.lexicon import EN_GENERIC_PLURALS, EN_HEADS, ROLE_PHRASES
 from kg.extract.mentions import OrgMention, Tokens, acronym_mentions, head_mentions
 from kg.extract.reference import reference
 
-__all__ = ["HEAD_WORDS", "OrgMentionFinder", "RoleFinder", "pipeline", "role_patterns"]
+__all__ = ["HEAD_WORDS", "OrgMentionFinder", "pipeline", "role_patterns"]
 
 for _extension in ("org_mentions", "natokg_tokens", "natokg_sentences"):
     if not Doc.has_extension(_extension):
@@ -55,48 +53,6 @@ def role_patterns() -> list[dict]:
         else:
             patterns.append({"label": "ROLE", "pattern": [{"LOWER": w} for w in words], "id": role})
     return patterns
-
-
-class RoleFinder:
-    """Marks the role phrases of :func:`role_patterns` as ``ROLE`` entities.
-
-    It gives the entities an EntityRuler with those patterns gives (every
-    match, longest first, then leftmost; a match touching a kept one is
-    dropped), but finds the matches with one dictionary look-up per token
-    instead of a Matcher, which costs more than the rest of the pipeline.
-    """
-
-    def __init__(self, nlp: Language) -> None:
-        strings = nlp.vocab.strings
-        self.single: dict[int, str] = {}  # ORTH of "Head", "HEAD"... -> role
-        self.multi: dict[int, list[tuple[tuple[int, ...], str]]] = {}  # LOWER of the first word -> (LOWERs, role)
-        for phrase, role in ROLE_PHRASES.items():
-            words = phrase.split()
-            if len(words) == 1:
-                for form in (phrase.upper(), phrase.capitalize()):
-                    self.single[strings.add(form)] = role
-            else:
-                self.multi.setdefault(strings.add(words[0]), []).append((tuple(strings.add(w) for w in words), role))
-
-    def __call__(self, doc: Doc) -> Doc:
-        orths, lowers = doc.to_array([ORTH, LOWER]).T.tolist() if len(doc) else ([], [])
-        matches = sorted(self._matches(orths, lowers), key=lambda m: (m[1] - m[0], -m[0]), reverse=True)
-        seen: set[int] = set()
-        entities = []
-        for start, end, role in matches:
-            if start not in seen and end - 1 not in seen:
-                entities.append(Span(doc, start, end, label="ROLE", span_id=role))
-                seen.update(range(start, end))
-        doc.ents = entities  # also when empty: the Doc then says it has entity annotation
-        return doc
-
-    def _matches(self, orths: list[int], lowers: list[int]) -> list[tuple[int, int, str]]:
-        found = [(start, start + 1, self.single[orth]) for start, orth in enumerate(orths) if orth in self.single]
-        for start in [start for start, lower in enumerate(lowers) if lower in self.multi]:
-            for words, role in self.multi[lowers[start]]:
-                if tuple(lowers[start:start + len(words)]) == words:
-                    found.append((start, start + len(words), role))
-        return found
 
 
 class OrgMentionFinder:
@@ -145,11 +101,6 @@ def _without_overlaps(mentions: list[OrgMention]) -> list[OrgMention]:
         kept.append(mention)
         used |= tokens
     return sorted(kept, key=lambda m: m.start)
-
-
-@Language.factory("natokg_role_finder")
-def make_role_component(nlp: Language, name: str) -> RoleFinder:
-    return RoleFinder(nlp)
 
 
 @Language.factory("natokg_org_mentions")
