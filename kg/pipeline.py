@@ -26,9 +26,9 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from kg.batch import process_all
 from kg.build import build_dataset
 from kg.config import BUILD_REPORT, GRAPH_TRIG, GRAPH_TTL, ORG_GRAPH_HTML, STORE_DIRNAME
-from kg.batch import process_all
 from kg.errors import InputError
 from kg.forked import ForkedTask
 from kg.ingest import Document, Input, find_inputs
@@ -289,25 +289,18 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     try:
         previous = out_dir / STORE_DIRNAME
         previous = previous if previous.is_dir() else None
-        early = None  # a big first build starts loading its store before the table is made
-        if previous is None and len(result.corpus.postings) > EARLY_LOAD_NOTICES:
-            early = StoreLoad.from_corpus(staging / STORE_DIRNAME, result.corpus)
+        store: StoreLoad | None = None
+        page: ForkedTask | None = None
+        early = previous is None and len(result.corpus.postings) > EARLY_LOAD_NOTICES
         try:
+            if early:  # a big first build starts loading its store before the table is made
+                store = StoreLoad.from_corpus(staging / STORE_DIRNAME, result.corpus)
             quads = QuadTable.of_corpus(result.corpus)
             count = len(quads)  # numbers the terms once, before a child shares the table
-            store = early.table_made(quads) if early else StoreLoad(staging / STORE_DIRNAME, quads, previous)
-        except BaseException:
-            if early:
-                early.abandon()
-            raise
-        try:
+            store = store.table_made(quads) if store else StoreLoad(staging / STORE_DIRNAME, quads, previous)
             # beside a full load, the loader ends last: the page yields the cores to it
             page = ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), background=count > BACKGROUND_PAGE_QUADS,
                               nice=PAGE_NICENESS if early else 0)
-        except BaseException:
-            store.abandon()
-            raise
-        try:
             write_trig(quads, staging / GRAPH_TRIG)
             write_turtle(quads, staging / GRAPH_TTL)
             del quads  # the page and the store may still be in the making: free the table meanwhile
@@ -315,8 +308,10 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
             page.wait()
             store.finish()
         except BaseException:
-            page.abandon()
-            store.abandon()
+            if page is not None:
+                page.abandon()
+            if store is not None:
+                store.abandon()
             raise
         return {name: _move_into(staging / name, out_dir / name) for name in OUTPUTS}
     finally:

@@ -69,11 +69,9 @@ class LocalView:
     extractions: list[Extraction]
 
     @cached_property
-    def all_nodes(self) -> list[tuple[Node, LocalEntity]]:
-        return [((i, e.id), e) for i, x in enumerate(self.extractions) for e in x.entities]
-
     def nodes(self) -> list[tuple[Node, LocalEntity]]:
-        return self.all_nodes
+        """Every local entity with its node, listed once: resolving walks them several times."""
+        return [((i, e.id), e) for i, x in enumerate(self.extractions) for e in x.entities]
 
     def local_parents(self, node: Node) -> list[Node]:
         index, local_id = node
@@ -102,7 +100,7 @@ def resolve(extractions: Iterable[Extraction]) -> Corpus:
 
 def _merge(view: LocalView) -> UnionFind:
     groups = UnionFind()
-    typed = [(node, e) for node, e in view.nodes() if e.type]
+    typed = [(node, e) for node, e in view.nodes if e.type]
     for node, _ in typed:
         groups.find(node)
     changed = True
@@ -183,7 +181,7 @@ def _merge_bare_acronyms(view: LocalView, groups: UnionFind, typed: list[tuple[N
     for node, entity in typed:
         for acronym in entity.acronyms:
             by_acronym[strip_plural(acronym)].add(groups.find(node))
-    for node, entity in view.nodes():
+    for node, entity in view.nodes:
         if entity.type:
             continue
         targets = set().union(*(by_acronym.get(strip_plural(a), set()) for a in entity.acronyms)) if entity.acronyms else set()
@@ -196,7 +194,7 @@ def _merge_bare_acronyms(view: LocalView, groups: UnionFind, typed: list[tuple[N
 
 def _entities(view: LocalView, groups: UnionFind) -> tuple[dict[str, Entity], dict[Node, str]]:
     members: dict[Node, list[tuple[Node, LocalEntity]]] = defaultdict(list)
-    for node, entity in view.nodes():
+    for node, entity in view.nodes:
         members[groups.find(node)].append((node, entity))
     clusters = {root: found for root, found in members.items() if _cluster_type(found)}
     labels = {root: _labels(found) for root, found in clusters.items()}

@@ -19,10 +19,11 @@ escape (``kgd:unit\\/x``), so those IRIs read better in full.
 
 Each file is written beside its target and moved into place with
 ``os.replace``; the store is built in a fresh folder and swapped in, so a
-reader never sees half an output.  A big store is filled by a child process
-from the table as soon as it is sealed, while this one goes on with the
-other outputs (:class:`StoreLoad`): Oxigraph's loader then runs on the
-second core, and its memory is not added to the build's.
+reader never sees half an output.  A big store is filled by a loader
+process fed N-Quads through a pipe (from the corpus in a first build, else
+from the table), while this one goes on with the other outputs
+(:class:`StoreLoad`): Oxigraph's loader then runs on the second core, and
+its memory is not added to the build's.
 """
 
 from __future__ import annotations
@@ -535,10 +536,10 @@ class StoreLoad:
     Oxigraph's bulk loader takes most of the time of writing a big build:
     run in a child process, it uses the second core while this process
     writes the outputs, and its memory stays out of the build's.  A full load
-    starts as soon as the table is sealed, without waiting for any output
-    file: a forked child, which starts with the table in memory, writes its
-    quads as N-Quads into a pipe that the loader process reads; a small
-    store is filled in this process, where a child would cost more than it saves.
+    waits for no output file: a forked child, which starts with the table
+    (or, from :meth:`from_corpus`, the corpus) in memory, writes the quads as
+    N-Quads into a pipe that the loader process reads; a small store is
+    filled in this process, where a child would cost more than it saves.
 
     Each store keeps the digest of each of its graphs (:data:`GRAPH_DIGESTS`,
     :meth:`QuadTable.graph_digests`).  When ``previous`` is the last build's
@@ -575,6 +576,7 @@ class StoreLoad:
         return load
 
     def table_made(self, table: QuadTable) -> StoreLoad:
+        """Note the digests of the graphs of ``table``, the quads being loaded."""
         try:
             self.digests = table.graph_digests()
         except BaseException:
@@ -584,31 +586,30 @@ class StoreLoad:
 
     def _start(self, table: QuadTable, previous: Path | None) -> None:
         quads = len(table)
-        self.digests = table.graph_digests() if previous is not None else {}
-        update = update_plan(previous, self.digests, table) if previous is not None else None
+        update = None
+        if previous is not None:  # the plan needs the digests first
+            self.digests = table.graph_digests()
+            update = update_plan(previous, self.digests, table)
         try:
             if update is not None:
                 self._start_update(table, previous, update, quads)  # type: ignore[arg-type]
             elif quads > BACKGROUND_LOAD_QUADS:
-                self._start_load(table)
+                self._start_loader(partial(write_nquads, table))
             else:
                 fill_store(self.fresh, table.quads())
-            self.digests = self.digests or table.graph_digests()  # a full load does not wait for them
         except BaseException:
             self.abandon()
             raise
+        if previous is None:
+            self.table_made(table)  # a full load does not wait for the digests
 
-    def _start_load(self, table: QuadTable) -> None:
-        """A loader process reads N-Quads from a pipe, which a forked child writes from the table.
+    def _start_loader(self, write: Callable[[IO[bytes]], None]) -> None:
+        """The loader process, and a forked child that writes N-Quads into its standard input.
 
         The loader is a new process: RocksDB's threads do not survive a fork,
         so no forked child may open a store.  The forked writer spares this
         process making an Oxigraph quad of each row.
         """
-        self._start_loader(partial(write_nquads, table))
-
-    def _start_loader(self, write: Callable[[IO[bytes]], None]) -> None:
-        """The loader process, and a forked child that writes N-Quads into its standard input."""
         self.child = self._start_child(LOAD_FROM_STDIN, str(self.fresh), stdin=subprocess.PIPE)
         pipe = self.child.stdin
         assert pipe is not None
