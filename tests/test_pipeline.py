@@ -379,6 +379,24 @@ def test_pipeline_parallel_build_gives_the_one_process_graph(tmp_path: Path) -> 
     assert two.outputs["build-report.json"].read_bytes() == one.outputs["build-report.json"].read_bytes()
 
 
+def test_pipeline_workers_collect_garbage_cycles_while_the_build_pauses_it() -> None:
+    import gc
+
+    from kg.batch import _collect_rarely
+    from kg.forked import fork_context
+
+    with fork_context().Pool(1, initializer=_collect_rarely) as pool:
+        enabled, threshold = pool.apply(_gc_state)
+    assert enabled, "a worker that never collected would keep every cycle a long batch makes"
+    assert threshold[0] > gc.get_threshold()[0]
+
+
+def _gc_state() -> tuple[bool, tuple[int, int, int]]:
+    import gc
+
+    return gc.isenabled(), gc.get_threshold()
+
+
 def test_pipeline_cache_rereads_only_changed_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import kg.batch
 
