@@ -43,6 +43,8 @@ from kg.queries import ANY, NamedQuery, library, named_nodes, run_named
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from kg.store import StoreDataset
+
 SEEDS_DIR = PACKAGE_DIR.parent / "seeds"
 UNIT_TYPES = ("Division", "Directorate", "Section", "Office", "Group")
 NOTICES_PER_GROUP = 5
@@ -456,16 +458,19 @@ def _measure_queries(out: Path, config: BenchConfig, say: Callable[[str], None],
             say(f"parsing {out / 'graph.ttl'} into rdflib")
             load = timed(partial(_parsed_graph, out / "graph.ttl"))
             graph, figures["rdflib_parse_seconds"] = load.value, round(load.seconds, 2)
-    store = open_store(out)
+    store = open_store(out, keep_answers=False)  # the engine itself, each time
+    keeping = open_store(out)  # as `natokg query` opens it
+    forget_answers(keeping)
     queries = library()
     rows = {}
     for index, name in enumerate(sorted(queries), 1):
         values = corpus_values(store, queries[name])
         say(f"query {name} ({index}/{len(queries)})" + "".join(f" {k}={v!r}" for k, v in values.items()))
-        rows[name] = _query_row(store, graph, name, config, values)
+        rows[name] = {**_query_row(store, graph, name, config, values), **_asked_again(keeping, name, config, values)}
         say(_query_line(name, rows[name]))
     slowest = max(rows, key=lambda n: rows[n]["store_p50_ms"])
-    return {**figures, "slowest": slowest, "by_query": rows}
+    slowest_again = max(rows, key=lambda n: rows[n]["asked_again_p50_ms"])
+    return {**figures, "slowest": slowest, "slowest_asked_again": slowest_again, "by_query": rows}
 
 
 def _parsed_graph(path: Path) -> Graph:
@@ -515,8 +520,22 @@ def _query_row(store: object, graph: Graph | None, name: str, config: BenchConfi
             "speed_up": ratio(theirs["p50_ms"], ours["p50_ms"])}
 
 
+def forget_answers(store: StoreDataset) -> None:
+    """Remove the answers a store kept, so that the next query of each kind is computed."""
+    if store.answers is not None:
+        shutil.rmtree(store.answers, ignore_errors=True)
+
+
+def _asked_again(store: StoreDataset, name: str, config: BenchConfig, values: dict[str, str] | None) -> dict:
+    """The same query on a store that keeps slow answers: the first time asked, then p50 / p95 of asking again."""
+    first = timed(lambda: run_named(store, name, values)).seconds
+    again = latency(lambda: run_named(store, name, values), config.query_repeats)
+    assert again is not None  # no budget on the store
+    return {"first_ask_ms": round(first * 1000, 2), **{f"asked_again_{key}": value for key, value in again.items()}}
+
+
 def _query_line(name: str, row: dict) -> str:
-    line = f"  {name}: store p50 {row['store_p50_ms']} ms"
+    line = f"  {name}: store p50 {row['store_p50_ms']} ms, asked again p50 {row['asked_again_p50_ms']} ms"
     if "rdflib_over_budget_s" in row:
         return f"{line}, rdflib over budget (> {row['rdflib_over_budget_s']:g} s, at least {row['speed_up_at_least']}x)"
     if "rdflib_error" in row:
@@ -527,17 +546,22 @@ def _query_line(name: str, row: dict) -> str:
 
 
 def _measure_query_command(out: Path, queries: dict, say) -> dict:
-    """Wall-clock of ``natokg query`` on the store, start-up included, for the slowest library query."""
+    """Wall-clock of ``natokg query`` on the store, start-up included, for the slowest library query:
+    the first time it is asked of the store, then the median of asking it again."""
+    from kg.store import open_store
+
     say("natokg query, start-up included")
     name = queries["slowest"]
     params = [f"--param={key}={value}" for key, value in queries["by_query"][name].get("params", {}).items()]
-    command = [sys.executable, "-m", "kg.cli", "query", name, *params, "--store", str(out), "--format", "csv"]
+    command = [sys.executable, "-m", "kg.cli", "query", name, *params, "--store", str(out), "--format", "table"]
+    forget_answers(open_store(out))
     samples = []
-    for _ in range(3):
+    for _ in range(4):
         start = time.perf_counter()
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
         samples.append(time.perf_counter() - start)
-    return {"query": name, "seconds_median": round(statistics.median(samples), 2)}
+    return {"query": name, "first_ask_seconds": round(samples[0], 2),
+            "seconds_median": round(statistics.median(samples[1:]), 2)}
 
 
 def write_report(report: BenchReport, path: Path) -> Path:

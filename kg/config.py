@@ -15,6 +15,8 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 
 DEFAULT_OUT = Path("out")
 STORE_DIRNAME = "store"
+#: The folder of a store that keeps the answers of slow queries (see kg/answers.py).
+ANSWERS_DIRNAME = "answers"
 GRAPH_TTL = "graph.ttl"
 GRAPH_TRIG = "graph.trig"
 ORG_GRAPH_HTML = "org-graph.html"

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -269,10 +270,25 @@ def run_query(target: Any, sparql: str, bindings: Mapping[str, Binding] | None =
     sparql = bind_values(sparql, bindings)
     oxigraph = target if isinstance(target, ox.Store) else getattr(target, "oxigraph", None)
     if isinstance(oxigraph, ox.Store):
-        return run_on_oxigraph(oxigraph, sparql)
+        answers = getattr(target, "answers", None)
+        return run_on_oxigraph(oxigraph, sparql) if answers is None else run_keeping_answers(oxigraph, sparql, answers)
     if isinstance(target, Graph):
         return run_on_rdflib(target, sparql)
     raise TypeError(f"cannot run SPARQL on {type(target).__name__}")
+
+
+def run_keeping_answers(store: ox.Store, sparql: str, answers: Path) -> QueryResult:
+    """The answer kept in ``answers`` for this query, else the engine's, kept there when it was slow."""
+    from kg.answers import KEEP_AFTER_SECONDS, keep, recall
+
+    kept = recall(answers, sparql)
+    if kept is not None:
+        return kept
+    start = time.perf_counter()
+    result = run_on_oxigraph(store, sparql)
+    if time.perf_counter() - start >= KEEP_AFTER_SECONDS:
+        keep(answers, sparql, result)
+    return result
 
 
 def run_on_oxigraph(store: ox.Store, sparql: str) -> QueryResult:
@@ -318,8 +334,20 @@ def oxigraph_syntax_message(message: str) -> str:
 
 
 def rdflib_cell(cell: Any) -> Cell:
-    """A result cell as an rdflib term, whichever engine gave it."""
-    return cell if cell is None or isinstance(cell, Node) else from_ox(cell)
+    """A result cell as an rdflib term, whichever engine gave it (or a kept answer, see :mod:`kg.answers`)."""
+    if cell is None or isinstance(cell, Node):
+        return cell
+    if isinstance(cell, TermView):
+        return rdflib_of_view(cell)
+    return from_ox(cell)
+
+
+def rdflib_of_view(view: TermView) -> Node:
+    if view.kind == "uri":
+        return URIRef(view.value)
+    if view.kind == "bnode":
+        return BNode(view.value)
+    return Literal(view.value, lang=view.language, datatype=URIRef(view.datatype) if view.datatype else None)
 
 
 def from_ox(term: Any) -> Cell:
@@ -399,8 +427,8 @@ IMPLICIT_DATATYPES = frozenset({str(XSD.string), "http://www.w3.org/1999/02/22-r
 
 def term_view(cell: Any) -> TermView | None:
     """The :class:`TermView` of an Oxigraph or rdflib term (None stays None: unbound)."""
-    if cell is None:
-        return None
+    if cell is None or isinstance(cell, TermView):
+        return cell
     if isinstance(cell, ox.NamedNode):
         return TermView("uri", cell.value)
     if isinstance(cell, URIRef):

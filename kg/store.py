@@ -54,7 +54,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier, Node
 
 from kg.build import PREFIXES, Lit, bind_prefixes, build_graphs, rdf
-from kg.config import GRAPH_TRIG, GRAPH_TTL, STORE_DIRNAME
+from kg.config import ANSWERS_DIRNAME, GRAPH_TRIG, GRAPH_TTL, STORE_DIRNAME
 from kg.errors import StoreError
 from kg.forked import ForkedTask
 from kg.model import Corpus
@@ -885,14 +885,17 @@ class StoreDataset(Dataset):
 
     The default graph is the union of the named graphs, as in the built
     Turtle.  ``oxigraph`` is the underlying :class:`pyoxigraph.Store`, for
-    SPARQL without going through rdflib; ``path`` is the store folder.
+    SPARQL without going through rdflib; ``path`` is the store folder;
+    ``answers`` the folder where slow answers are kept for the next time
+    they are asked (see :mod:`kg.answers`), None to keep none.
     """
 
-    def __init__(self, oxigraph: ox.Store, path: Path) -> None:
+    def __init__(self, oxigraph: ox.Store, path: Path, answers: Path | None = None) -> None:
         super().__init__(store=OxigraphStore(store=oxigraph), default_union=True)
         bind_prefixes(self)
         self.oxigraph = oxigraph
         self.path = path
+        self.answers = answers
 
     def quad_count(self) -> int:
         return len(self.oxigraph)
@@ -911,8 +914,12 @@ def store_dir_of(path: Path) -> Path:
     return path / STORE_DIRNAME
 
 
-def open_store(path: Path) -> StoreDataset:
-    """Open the store under an output folder (or a store folder) read-only."""
+def open_store(path: Path, keep_answers: bool = True) -> StoreDataset:
+    """Open the store under an output folder (or a store folder) read-only.
+
+    With ``keep_answers``, a slow query's answer is kept in the store's
+    folder and read back when the same query is asked again (see :mod:`kg.answers`).
+    """
     store_dir = store_dir_of(path)
     if not (store_dir / STORE_MARKER).is_file():
         raise StoreError(f"no store at {store_dir}: run `natokg build` first")
@@ -920,4 +927,4 @@ def open_store(path: Path) -> StoreDataset:
         oxigraph = ox.Store.read_only(str(store_dir))
     except OSError as error:
         raise StoreError(f"cannot open the store at {store_dir}: {error}") from error
-    return StoreDataset(oxigraph, store_dir)
+    return StoreDataset(oxigraph, store_dir, store_dir / ANSWERS_DIRNAME if keep_answers else None)

@@ -1,0 +1,158 @@
+"""Slow answers kept beside the store and read back when the same query is asked again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from corpus_fixtures import sample_corpus
+from rdflib import Literal
+from typer.testing import CliRunner
+
+import kg.query
+from kg import answers
+from kg.build import build_dataset
+from kg.cli import app
+from kg.config import ANSWERS_DIRNAME, STORE_DIRNAME
+from kg.pipeline import build_to
+from kg.query import FORMATTERS, format_result, run_query
+from kg.store import open_store, write_outputs
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+#: Every kind of cell a formatter writes: IRIs, a blank node, plain, tagged and typed literals, unbound.
+EVERY_KIND_OF_CELL = """
+SELECT ?unit ?label ?blank ?number ?day ?none WHERE {
+  ?unit skos:prefLabel ?label .
+  BIND(BNODE("b") AS ?blank)
+  BIND(STRLEN(?label) AS ?number)
+  BIND("2026-12-04"^^xsd:date AS ?day)
+  OPTIONAL { ?unit kgo:noSuchProperty ?none }
+} ORDER BY ?unit ?label
+"""
+
+UNITS_IN_FRENCH = """
+SELECT ?name WHERE { ?u skos:prefLabel ?name FILTER(lang(?name) = "fr") } ORDER BY ?name
+"""
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    write_outputs(build_dataset(sample_corpus()), tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def keep_every_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(answers, "KEEP_AFTER_SECONDS", 0.0)  # the sample's answers come too fast to be kept
+
+
+def engine_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refusing(store, sparql):
+        raise AssertionError("the engine was asked again")
+
+    monkeypatch.setattr(kg.query, "run_on_oxigraph", refusing)
+
+
+def test_answers_a_query_asked_again_is_read_back_and_formats_the_same(
+        out: Path, keep_every_answer, monkeypatch: pytest.MonkeyPatch) -> None:
+    computed = run_query(open_store(out), EVERY_KIND_OF_CELL)
+    assert computed.rows and any(row[-1] is None for row in computed.rows)
+    kept = list((out / STORE_DIRNAME / ANSWERS_DIRNAME).iterdir())
+    assert len(kept) == 1
+    engine_refuses(monkeypatch)
+    again = run_query(open_store(out), EVERY_KIND_OF_CELL)
+    assert again.variables == computed.variables and again.rows == computed.rows
+    assert again.terms == computed.terms
+    for fmt in FORMATTERS:
+        assert format_result(again, fmt) == format_result(computed, fmt), fmt
+
+
+def test_answers_of_ask_and_construct_are_kept_too(out: Path, keep_every_answer,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    ask = "ASK { ?u skos:prefLabel ?name }"
+    construct = "CONSTRUCT { ?u rdfs:label ?name } WHERE { ?u skos:prefLabel ?name }"
+    computed = [run_query(open_store(out), text) for text in (ask, construct)]
+    engine_refuses(monkeypatch)
+    for text, first in zip((ask, construct), computed):
+        again = run_query(open_store(out), text)
+        assert (again.kind, again.boolean, again.rows) == (first.kind, first.boolean, first.rows)
+        assert [format_result(again, f) for f in FORMATTERS] == [format_result(first, f) for f in FORMATTERS]
+
+
+def test_answers_parameters_are_part_of_the_query_kept(out: Path, keep_every_answer) -> None:
+    query = "SELECT ?name WHERE { ?u skos:prefLabel ?name FILTER(lang(?name) = STR(?lang)) } ORDER BY ?name"
+    english = run_query(open_store(out), query, {"lang": Literal("en")})
+    french = run_query(open_store(out), query, {"lang": Literal("fr")})
+    assert english.rows and french.rows and english.rows != french.rows
+    assert run_query(open_store(out), query, {"lang": Literal("fr")}).rows == french.rows
+
+
+def test_answers_fast_ones_are_not_kept(out: Path) -> None:
+    run_query(open_store(out), UNITS_IN_FRENCH)
+    assert not (out / STORE_DIRNAME / ANSWERS_DIRNAME).exists()
+
+
+def test_answers_a_store_opened_without_keeping_computes_every_time(out: Path, keep_every_answer) -> None:
+    run_query(open_store(out, keep_answers=False), UNITS_IN_FRENCH)
+    assert not (out / STORE_DIRNAME / ANSWERS_DIRNAME).exists()
+
+
+def test_answers_a_new_build_answers_from_its_own_graph(tmp_path: Path, keep_every_answer) -> None:
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    notice = sorted(SEEDS.glob("*.txt"))[0]
+    (folder / notice.name).write_bytes(notice.read_bytes())
+    out = tmp_path / "out"
+    build_to([folder], out, jobs=1)
+    titles = 'SELECT ?title WHERE { ?posting schema:title ?title FILTER(lang(?title) = "en") } ORDER BY ?title'
+    first = run_query(open_store(out), titles).rows
+    text = (folder / notice.name).read_text(encoding="utf-8")
+    title = first[0][0]
+    (folder / notice.name).write_text(text.replace(title, title + " Revised"), encoding="utf-8")
+    build_to([folder], out, jobs=1)
+    assert run_query(open_store(out), titles).rows == [(title + " Revised",)]
+
+
+def test_answers_a_damaged_one_is_computed_again(out: Path, keep_every_answer) -> None:
+    computed = run_query(open_store(out), UNITS_IN_FRENCH)
+    [kept] = (out / STORE_DIRNAME / ANSWERS_DIRNAME).iterdir()
+    kept.write_bytes(kept.read_bytes()[:40])
+    assert run_query(open_store(out), UNITS_IN_FRENCH).rows == computed.rows
+
+
+def test_answers_one_that_cannot_be_written_is_still_answered(out: Path, keep_every_answer,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(answers.tempfile, "mkstemp", full_disk)
+    assert run_query(open_store(out), UNITS_IN_FRENCH).rows
+    assert list((out / STORE_DIRNAME / ANSWERS_DIRNAME).iterdir()) == []
+
+
+def test_answers_a_full_folder_drops_the_least_recently_used(out: Path, keep_every_answer,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    store = open_store(out)
+    texts = [f'SELECT ?name WHERE {{ BIND("{letter}" AS ?name) }}' for letter in "abc"]  # answers of one size
+    for text in texts[:2]:
+        run_query(store, text)
+    folder = out / STORE_DIRNAME / ANSWERS_DIRNAME
+    first, second = (answers.answer_path(folder, kg.query.bind_values(t, None)) for t in texts[:2])
+    os.utime(second, ns=(1, 1))  # the second answer was used longest ago
+    run_query(store, texts[0])  # asked again: recently used
+    size = first.stat().st_size
+    monkeypatch.setattr(answers, "MAX_ANSWERS_BYTES", 2 * size + size // 2)
+    run_query(store, texts[2])
+    assert first.exists() and not second.exists()
+    assert answers.answer_path(folder, texts[2]).exists()
+
+
+def test_answers_the_query_command_prints_the_same_table_twice(out: Path, keep_every_answer) -> None:
+    runner = CliRunner()
+    first = runner.invoke(app, ["query", "units", "--store", str(out)])
+    assert first.exit_code == 0, first.output
+    assert list((out / STORE_DIRNAME / ANSWERS_DIRNAME).iterdir())
+    again = runner.invoke(app, ["query", "units", "--store", str(out)])
+    assert again.exit_code == 0 and again.output == first.output
