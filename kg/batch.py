@@ -69,8 +69,25 @@ def process_input(item: Input, cache_dir: Path | None = None) -> Outcome:
         return cached
     outcome = _read_and_extract(item)
     if key is not None:
-        _cache_put(cache_dir, key, outcome)
+        _cache_put(cache_dir, key, _pickled(outcome))
     return outcome
+
+
+def _process_pickled(item: Input, cache_dir: Path | None = None) -> bytes:
+    """:func:`process_input` in a worker: the outcome pickled once, for the cache and for the way back."""
+    key = cache_key(item) if cache_dir is not None else None
+    if key is not None:
+        cached = _cache_bytes(cache_dir, key)  # type: ignore[arg-type]
+        if cached is not None:
+            return cached
+    data = _pickled(_read_and_extract(item))
+    if key is not None:
+        _cache_put(cache_dir, key, data)  # type: ignore[arg-type]
+    return data
+
+
+def _pickled(outcome: Outcome) -> bytes:
+    return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _read_and_extract(item: Input) -> Outcome:
@@ -150,23 +167,34 @@ def _cache_path(cache_dir: Path, key: str) -> Path:
 
 
 def _cache_get(cache_dir: Path, key: str) -> Outcome | None:
-    path = _cache_path(cache_dir, key)
+    data = _cache_bytes(cache_dir, key)
+    return None if data is None else _unpickled(data)
+
+
+def _cache_bytes(cache_dir: Path, key: str) -> bytes | None:
     try:
-        with path.open("rb") as handle:
-            outcome = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return _cache_path(cache_dir, key).read_bytes()
+    except OSError:
+        return None
+
+
+def _unpickled(data: bytes) -> Outcome | None:
+    """The outcome pickled in ``data``; None when it cannot be read back (a cache entry of older code)."""
+    try:
+        outcome = pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
         return None
     return outcome if isinstance(outcome, Outcome) else None
 
 
-def _cache_put(cache_dir: Path, key: str, outcome: Outcome) -> None:
+def _cache_put(cache_dir: Path, key: str, data: bytes) -> None:
     """Write atomically; a cache that cannot be written only makes the next build slower."""
     path = _cache_path(cache_dir, key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(data)
         os.replace(temporary, path)
     except OSError:
         pass
@@ -224,7 +252,7 @@ def _start_uncached(items: list[Input], jobs: int | None, cache_dir: Path | None
         _warm_up()  # forked workers start with the pipelines loaded
     workers = min(jobs, -(-len(files) // CHUNK_SIZE))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=fork_context(), initializer=_collect_rarely)
-    read = pool.map(process_input, files, [cache_dir] * len(files), chunksize=CHUNK_SIZE)  # submits every chunk now
+    read = pool.map(_process_pickled, files, [cache_dir] * len(files), chunksize=CHUNK_SIZE)  # submits every chunk now
     return _in_order(items, read, pool, cache_dir)
 
 
@@ -243,12 +271,15 @@ def _collect_rarely() -> None:
     gc.enable()
 
 
-def _in_order(items: list[Input], read: Iterator[Outcome], pool: ProcessPoolExecutor,
+def _in_order(items: list[Input], read: Iterator[bytes], pool: ProcessPoolExecutor,
               cache_dir: Path | None) -> Iterator[Outcome]:
     """The workers' outcomes with standard input's, read here, in input order."""
     with pool:
         for item in items:
-            yield process_input(item, cache_dir) if item.is_stdin else next(read)
+            if item.is_stdin:
+                yield process_input(item, cache_dir)
+                continue
+            yield _unpickled(next(read)) or process_input(item, cache_dir)
 
 
 def _warm_up() -> None:

@@ -452,6 +452,37 @@ def test_pipeline_rebuild_reads_a_changed_input_in_one_worker_beside_the_cache(
     assert again.outputs["build-report.json"].read_bytes() == fresh.outputs["build-report.json"].read_bytes()
 
 
+def test_pipeline_cache_filled_by_workers_is_read_back_and_a_broken_entry_read_anew(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.batch
+    import kg.ingest
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    seed_files = sorted(SEEDS.glob("*.txt"))
+    for index in range(kg.batch.PARALLEL_FROM + 4):
+        source = seed_files[index % len(seed_files)]
+        (folder / f"{index:03d}_{source.name}").write_bytes(source.read_bytes())
+    out = tmp_path / "out"
+    first = build_to([folder], out, jobs=2)
+    entries = sorted((out / ".natokg-cache").rglob("*.pickle"))
+    assert len(entries) == kg.batch.PARALLEL_FROM + 4, "each worker's outcome is kept for the next build"
+    broken = sorted(folder.iterdir())[3]
+    key = kg.batch.cache_key(next(i for i in kg.ingest.find_inputs([folder]) if i.file == broken))
+    (out / ".natokg-cache" / key[:2] / f"{key}.pickle").write_bytes(b"not a pickle")
+    read: list[str] = []
+    original = kg.batch._read_and_extract
+
+    def counting(item):
+        read.append(Path(item.path).name)
+        return original(item)
+
+    monkeypatch.setattr(kg.batch, "_read_and_extract", counting)
+    again = build_to([folder], out, jobs=1)
+    assert read == [broken.name]
+    assert again.outputs["graph.ttl"].read_bytes() == first.outputs["graph.ttl"].read_bytes()
+
+
 def test_pipeline_rebuild_of_unchanged_inputs_never_loads_spacy(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build_to([SEEDS], out, jobs=1)
