@@ -164,23 +164,27 @@ class CaseModel:
     @classmethod
     def learn(cls, texts: Iterable[str], wanted: Iterable[str] | None = None,
               has_run: Callable[[str], bool] = has_capitals_run,
-              words_of: Callable[[str], Iterable[list[str]]] | None = None) -> CaseModel:
+              words_of: Callable[[str], Iterable[list[str]]] | None = None,
+              openings_of: Callable[[str], frozenset[tuple[str, str]]] | None = None) -> CaseModel:
         """The casing of ``texts``, and the acronyms of the public NATO bodies the reference file knows.
 
         With ``wanted``, only what restoring those texts looks up is learnt.
         ``has_run`` says whether a text holds a run of capitals (see :func:`has_capitals_run`);
         ``words_of`` gives the words of each part of a text to learn from, when they are known
-        (see :func:`_cased_parts`).
+        (see :func:`_cased_parts`); ``openings_of``, the first two words of every run a text may
+        teach (see :func:`_run_openings`), when they are known: a text that holds none of the
+        wanted ones teaches no run.
         """
         wanted_pieces = None if wanted is None else frozenset(
             piece for text in wanted for piece in _pieces_to_restore(text, has_run(text))
         )
         model = cls(pieces=wanted_pieces, texts=tuple(texts))
         words_of = words_of or (lambda text: _cased_words(text, has_run(text)))
-        model._learn(None if wanted_pieces is None else _Scope.of(wanted_pieces), words_of)
+        model._learn(None if wanted_pieces is None else _Scope.of(wanted_pieces), words_of, openings_of)
         return model
 
-    def _learn(self, scope: _Scope | None, words_of: Callable[[str], Iterable[list[str]]]) -> None:
+    def _learn(self, scope: _Scope | None, words_of: Callable[[str], Iterable[list[str]]],
+               openings_of: Callable[[str], frozenset[tuple[str, str]]] | None = None) -> None:
         """Learn from the sentences that have case, runs of words in capitals left out.
 
         The words are counted in one pass at the end, in the order they were
@@ -188,12 +192,13 @@ class CaseModel:
         """
         counted: list[str] = []
         for text in self.texts:
+            teaches_runs = scope is None or openings_of is None or not openings_of(text).isdisjoint(scope.openings)
             for words in words_of(text):
                 if words:
                     counted += words if words[0].isupper() else words[1:]  # a first word is capitalised whatever it is
                     if scope is None:
                         self._learn_runs(words)
-                    else:
+                    elif teaches_runs:
                         self._learn_scoped_runs(words, scope)
         counts = Counter(counted)
         for word, count in counts.items():
@@ -456,7 +461,8 @@ class NoticeCasing:
         if self.model is None:
             wanted = [text for text in dict.fromkeys(self.paragraphs) if self.needs_restoring(text)]
             self.model = CaseModel.learn(self.paragraphs, wanted, lambda text: self._paragraph(text).has_run,
-                                         lambda text: self._paragraph(text).parts)
+                                         lambda text: self._paragraph(text).parts,
+                                         lambda text: self._paragraph(text).openings)
         return self.model
 
 
@@ -469,6 +475,7 @@ class _Paragraph:
     has_run: bool
     parts: tuple[list[str], ...]
     uncased: bool
+    openings: frozenset[tuple[str, str]] = frozenset()  # see _run_openings
 
 
 @lru_cache(maxsize=8192)
@@ -488,11 +495,24 @@ def _read_paragraph(text: str) -> _Paragraph:
     with a run of capitals is read sentence by sentence instead.
     """
     if has_capitals_run(text):
-        return _Paragraph(True, tuple(_cased_words(text, True)), needs_restoring(text, True))
+        parts = tuple(_cased_words(text, True))
+        return _Paragraph(True, parts, needs_restoring(text, True), _run_openings(parts))
     sentences, ends = _sentence_words(text)
     letters = [_letters("".join(words)) for words in sentences]
     parts = tuple(words for words, counted in zip(sentences, letters) if not _is_uncased(counted))
-    return _Paragraph(False, parts, _restores_some(letters, ends))
+    return _Paragraph(False, parts, _restores_some(letters, ends), _run_openings(parts))
+
+
+def _run_openings(parts: Iterable[list[str]]) -> frozenset[tuple[str, str]]:
+    """The first two words, folded, of every run :meth:`CaseModel._learn_scoped_runs` may count in these
+    parts: two words in a row within MAX_RUN words before a capital (after a part's first word)."""
+    openings: set[tuple[str, str]] = set()
+    for words in parts:
+        last = len(words) - 1
+        capitals = [index for index in range(1, len(words)) if words[index][:1].isupper()]
+        near = {start for capital in capitals for start in range(max(0, capital - MAX_RUN + 1), min(capital + 1, last))}
+        openings.update((fold(words[start]), fold(words[start + 1])) for start in near)
+    return frozenset(openings)
 
 
 def _sentence_words(text: str) -> tuple[list[list[str]], list[str]]:
