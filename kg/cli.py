@@ -160,7 +160,11 @@ def query(
     store: Path = typer.Option(DEFAULT_OUT, "--store", "-s", help="Build folder (or its store/)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv (SPARQL 1.1 CSV/TSV) or json (SPARQL 1.1 Query Results JSON)."),
 ) -> None:
-    """Run a named query, a .rq file or SPARQL text on the built store."""
+    """Run a named query, a .rq file or SPARQL text on the built store.
+
+    A slow answer is kept in the store's folder (store/answers/) and read back
+    when the same query, with the same parameters, is asked again of the same store.
+    """
     from kg.queries import bind_parameters, parse_param_options, resolve_query
     from kg.query import FORMATTERS, format_result, run_query
     from kg.store import open_store

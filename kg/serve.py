@@ -9,7 +9,9 @@
   graphs and the project's prefixes need no declaration, as with
   ``natokg query``.  Updates are refused with 403, malformed queries with 400;
   federated queries (``SERVICE``) are refused so the endpoint never fetches
-  from elsewhere.
+  from elsewhere.  The store never changes while it is served, so an answer
+  that took the engine a while is kept in memory and sent again at once
+  when the same query is asked in the same form (:class:`ReplyMemory`).
 * ``/``: the build folder's org graph (``org-graph.html``);
 * ``/query``: a small page to type a query and see the answer as a table;
 * ``/graph.ttl``: the whole graph in Turtle, as a download.
@@ -24,6 +26,8 @@ from __future__ import annotations
 import re
 import signal
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -33,6 +37,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
+from kg.answers import KEEP_AFTER_SECONDS
 from kg.build import PREFIXES
 from kg.config import GRAPH_TTL, ORG_GRAPH_HTML
 from kg.query import READ_ONLY_MESSAGE, UPDATE_KEYWORDS, first_keyword, oxigraph_syntax_message
@@ -45,6 +50,8 @@ SPARQL_PATH = "/sparql"
 MAX_REQUEST_BYTES = 1_000_000
 #: Seconds a connection may stay silent before it is closed.
 SOCKET_TIMEOUT = 30
+#: Bytes of answers the endpoint keeps in memory; the least recently sent go first.
+MAX_KEPT_REPLY_BYTES = 256 * 2**20
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 QUERY_MEDIA_TYPE = "application/sparql-query"
@@ -162,12 +169,50 @@ def uses_service(sparql: str) -> bool:
 # --------------------------------------------------------------- answering
 
 
+class ReplyMemory:
+    """The answers that took the engine a while, kept to be sent again, at most ``limit`` bytes of them.
+
+    A key is everything the answer depends on (the query, the Accept header
+    and the dataset asked for); the least recently sent answer goes first
+    when the memory is full.  Requests are answered on several threads.
+    """
+
+    def __init__(self, limit: int = MAX_KEPT_REPLY_BYTES) -> None:
+        self.limit = limit
+        self.size = 0
+        self._replies: OrderedDict[tuple, Reply] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._replies)
+
+    def recall(self, key: tuple) -> Reply | None:
+        with self._lock:
+            reply = self._replies.get(key)
+            if reply is not None:
+                self._replies.move_to_end(key)
+            return reply
+
+    def keep(self, key: tuple, reply: Reply) -> None:
+        if len(reply.body) > self.limit:
+            return
+        with self._lock:
+            if key in self._replies:
+                return
+            self._replies[key] = reply
+            self.size += len(reply.body)
+            while self.size > self.limit:
+                _, oldest = self._replies.popitem(last=False)
+                self.size -= len(oldest.body)
+
+
 @dataclass
 class SparqlEndpoint:
     """Answers SPARQL queries on a read-only Oxigraph store."""
 
     store: ox.Store
     prefixes: dict[str, str] = field(default_factory=lambda: {p: str(ns) for p, ns in PREFIXES.items()})
+    memory: ReplyMemory = field(default_factory=ReplyMemory)
 
     def answer(
         self,
@@ -176,10 +221,27 @@ class SparqlEndpoint:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
     ) -> Reply:
-        """The HTTP reply to one query: its answer, or the status and message of what is wrong."""
+        """The HTTP reply to one query: its answer, or the status and message of what is wrong.
+
+        An answer that took longer than :data:`~kg.answers.KEEP_AFTER_SECONDS`
+        to compute is kept and sent again when the same query is asked in the same form.
+        """
         refusal = self.refusal(sparql)
         if refusal is not None:
             return refusal
+        key = (sparql, accept, tuple(default_graphs or ()), tuple(named_graphs or ()))
+        kept = self.memory.recall(key)
+        if kept is not None:
+            return kept
+        started = time.perf_counter()
+        reply = self.compute(sparql, accept, default_graphs, named_graphs)  # type: ignore[arg-type]
+        if reply.status == HTTPStatus.OK and time.perf_counter() - started > KEEP_AFTER_SECONDS:
+            self.memory.keep(key, reply)
+        return reply
+
+    def compute(self, sparql: str, accept: str | None, default_graphs: list[str] | None,
+                named_graphs: list[str] | None) -> Reply:
+        """The engine's answer (the solutions are computed as they are serialised)."""
         try:
             result = self.store.query(sparql, prefixes=self.prefixes, **dataset_options(default_graphs, named_graphs))
         except SyntaxError as error:

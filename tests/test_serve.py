@@ -24,6 +24,8 @@ from kg.serve import (
     DEFAULT_PORT,
     MAX_REQUEST_BYTES,
     NatoKGServer,
+    Reply,
+    ReplyMemory,
     make_server,
     negotiate,
     ranked_media_types,
@@ -348,6 +350,46 @@ def test_missing_store_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------ small functions
+
+
+def test_an_answer_asked_again_is_sent_from_memory_in_the_form_asked(
+        seeds_out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.serve
+
+    monkeypatch.setattr(kg.serve, "KEEP_AFTER_SECONDS", 0.0)  # every answer took "a while"
+    server = make_server(seeds_out, "127.0.0.1", 0)
+    computed: list[str | None] = []
+    compute = server.endpoint.compute
+
+    def counting(sparql, accept, default_graphs, named_graphs):
+        computed.append(accept)
+        return compute(sparql, accept, default_graphs, named_graphs)
+
+    monkeypatch.setattr(server.endpoint, "compute", counting)
+    thread = start_in_thread(server)
+    try:
+        with httpx.Client(base_url=server.url, timeout=WAIT_SECONDS, trust_env=False) as http:
+            first = http.get("/sparql", params={"query": DIVISIONS})
+            again = http.get("/sparql", params={"query": DIVISIONS})
+            as_csv = http.get("/sparql", params={"query": DIVISIONS}, headers={"Accept": "text/csv"})
+            broken = [http.get("/sparql", params={"query": "SELECT ?x WHERE {"}) for _ in range(2)]
+    finally:
+        stop(server, thread)
+    assert again.content == first.content and values(again, "name") == values(first, "name")
+    assert as_csv.headers["content-type"].startswith("text/csv") and as_csv.text.splitlines()[0] == "name"
+    assert [b.status_code for b in broken] == [400, 400]
+    assert computed == ["*/*", "text/csv", "*/*", "*/*"], "asked again: from memory; another format or an error: computed"
+
+
+def test_reply_memory_drops_the_least_recently_sent_when_full() -> None:
+    memory = ReplyMemory(limit=10)
+    memory.keep(("a",), Reply(200, "text/csv", b"1234"))
+    memory.keep(("b",), Reply(200, "text/csv", b"5678"))
+    assert memory.recall(("a",)) is not None  # "a" is now the most recently sent
+    memory.keep(("c",), Reply(200, "text/csv", b"9abc"))
+    assert memory.recall(("b",)) is None and memory.recall(("a",)) and memory.recall(("c",))
+    memory.keep(("d",), Reply(200, "text/csv", b"x" * 11))  # larger than the whole memory: not kept
+    assert memory.recall(("d",)) is None and memory.size == 8
 
 
 def test_ranked_media_types_orders_by_quality_then_position() -> None:
