@@ -280,8 +280,8 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     before the table is made; else from the table, or the last build's store
     updated, see :class:`~kg.store.StoreLoad`) and the page drawn, from the
     part of the graph it shows (:func:`~kg.visualise.project.projection_graph`),
-    each in a child process (:class:`~kg.forked.ForkedTask`), while this one
-    writes the TriG, the Turtle and the report.
+    and the Turtle written, each in a child process (:class:`~kg.forked.ForkedTask`),
+    while this one writes the TriG and the report.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out_dir)
@@ -290,7 +290,7 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
         previous = out_dir / STORE_DIRNAME
         previous = previous if previous.is_dir() else None
         store: StoreLoad | None = None
-        page: ForkedTask | None = None
+        children: list[ForkedTask] = []
         early = previous is None and len(result.corpus.postings) > EARLY_LOAD_NOTICES
         try:
             if early:  # a big first build starts loading its store before the table is made
@@ -298,18 +298,19 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
             quads = QuadTable.of_corpus(result.corpus)
             count = len(quads)  # numbers the terms once, before a child shares the table
             store = store.table_made(quads) if store else StoreLoad(staging / STORE_DIRNAME, quads, previous)
-            # beside a full load, the loader ends last: the page yields the cores to it
-            page = ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), background=count > BACKGROUND_PAGE_QUADS,
-                              nice=PAGE_NICENESS if early else 0)
+            # beside a full load, the loader ends last: the page and the Turtle yield the cores to it
+            beside = {"background": count > BACKGROUND_PAGE_QUADS, "nice": PAGE_NICENESS if early else 0}
+            children.append(ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), **beside))
+            children.append(ForkedTask(partial(write_turtle, quads, staging / GRAPH_TTL), **beside))
             write_trig(quads, staging / GRAPH_TRIG)
-            write_turtle(quads, staging / GRAPH_TTL)
-            del quads  # the page and the store may still be in the making: free the table meanwhile
+            del quads  # the page, the Turtle and the store may still be in the making: free the table meanwhile
             (staging / BUILD_REPORT).write_text(report_json(result), encoding="utf-8")
-            page.wait()
+            for child in children:
+                child.wait()
             store.finish()
         except BaseException:
-            if page is not None:
-                page.abandon()
+            for child in children:
+                child.abandon()
             if store is not None:
                 store.abandon()
             raise

@@ -635,10 +635,14 @@ class StoreLoad:
         stale_list = self.fresh.with_name(self.fresh.name + ".stale.json")
         stale_list.write_text(json.dumps(stale), encoding="utf-8")
         self._update_files = (changes, stale_list)
+        removed = len(set(stale) - set(self.digests))
+        compact = (table.graph_quad_count(stale) > COMPACT_UPDATES_FROM * quads
+                   or removed > COMPACT_UPDATES_FROM * len(self.digests))
         if quads > BACKGROUND_LOAD_QUADS:
-            self.child = self._start_child(UPDATE_IN_CHILD, str(previous), str(self.fresh), str(stale_list), str(changes))
+            self.child = self._start_child(UPDATE_IN_CHILD, str(previous), str(self.fresh), str(stale_list), str(changes),
+                                           "compact" if compact else "")
         else:
-            update_store(previous, self.fresh, stale_list, changes)
+            update_store(previous, self.fresh, stale_list, changes, compact)
 
     def finish(self) -> Path:
         """Wait for the store, note its graphs' digests in it, then swap it in at ``store_dir``."""
@@ -713,8 +717,20 @@ def update_plan(previous: Path, digests: dict[str, str], table: QuadTable) -> li
     return stale if reloaded <= UPDATE_AT_MOST * len(table) else None
 
 
-def update_store(previous: Path, fresh: Path, stale_list: Path, changes: Path) -> None:
-    """Make ``fresh`` a copy of the store at ``previous`` with the stale graphs replaced by those in ``changes``."""
+#: An update that loads again more than this share of the quads, or removes more than this share of
+#: the graphs, compacts the store after (see update_store).
+COMPACT_UPDATES_FROM = 0.05
+
+
+def update_store(previous: Path, fresh: Path, stale_list: Path, changes: Path, compact: bool = True) -> None:
+    """Make ``fresh`` a copy of the store at ``previous`` with the stale graphs replaced by those in ``changes``.
+
+    With ``compact``, the store is compacted after (``optimize``).  That is
+    worth it after a large update, but after a rebuild that changed a few
+    notices it costs more than the update itself (1.3 s of 1.5 s on a
+    1,000-notice store) and makes queries faster by a tenth at most, until
+    RocksDB's own compactions catch up.
+    """
     shutil.rmtree(fresh, ignore_errors=True)  # the copy makes the folder
     ox.Store.read_only(str(previous)).backup(str(fresh))
     (fresh / GRAPH_DIGESTS).unlink(missing_ok=True)
@@ -723,7 +739,8 @@ def update_store(previous: Path, fresh: Path, stale_list: Path, changes: Path) -
         store.remove_graph(ox.NamedNode(name) if name else ox.DefaultGraph())
     store.bulk_load(path=str(changes), format=ox.RdfFormat.N_QUADS)
     store.flush()
-    store.optimize()
+    if compact:
+        store.optimize()
     del store
 
 
@@ -867,7 +884,7 @@ class _BlockStream(io.RawIOBase):
 LOAD_FROM_STDIN = "import sys; from pathlib import Path; from kg.store import fill_store_from_stdin; " \
     "fill_store_from_stdin(Path(sys.argv[1]))"
 UPDATE_IN_CHILD = "import sys; from pathlib import Path; from kg.store import update_store; " \
-    "update_store(*map(Path, sys.argv[1:5]))"
+    "update_store(*map(Path, sys.argv[1:5]), compact=sys.argv[5] == 'compact')"
 
 
 def _child_environment() -> dict[str, str]:

@@ -115,3 +115,23 @@ def test_cli_query_unknown_format(seeds_out: Path) -> None:
     result = run("query", SECTIONS, "--store", str(seeds_out), "--format", "xml")
     assert result.exit_code == 2
     assert "table, csv, json" in result.output
+
+
+def test_cli_console_build_ends_with_its_exit_code_and_every_line_printed(tmp_path: Path) -> None:
+    """The console script ends a build without freeing its objects: nothing printed may be lost on the way out."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    command = [sys.executable, "-m", "kg.cli", "build", str(SEEDS), str(bad), "--out", str(tmp_path / "out")]
+    ended = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert ended.returncode == 1, ended.stderr  # the seeds built, one input failed
+    assert ended.stdout.rstrip().endswith("org-graph.html")  # the last line, flushed before the exit
+    assert "bad.pdf" in ended.stderr
+    assert (tmp_path / "out" / "store").is_dir()
+    good = subprocess.run([*command[:5], str(ROOT / "tests" / "data" / "fmt_notice.txt"), "--out", str(tmp_path / "good")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert good.returncode == 0, good.stderr

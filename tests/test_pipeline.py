@@ -502,7 +502,7 @@ def test_pipeline_dataset_is_made_only_when_asked_for(tmp_path: Path) -> None:
     assert "dataset" in vars(result)
 
 
-def test_pipeline_big_build_draws_its_page_in_a_child_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pipeline_big_build_writes_its_page_and_turtle_in_children_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import kg.pipeline
 
     here = build_to([SEEDS], tmp_path / "here", jobs=1)
@@ -512,8 +512,9 @@ def test_pipeline_big_build_draws_its_page_in_a_child_the_same(tmp_path: Path, m
         assert forked.outputs[name].read_bytes() == here.outputs[name].read_bytes(), name
 
 
-def test_pipeline_page_failing_in_its_child_fails_the_build_and_keeps_the_old_outputs(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("writer", ["render", "write_turtle"])
+def test_pipeline_output_failing_in_its_child_fails_the_build_and_keeps_the_old_outputs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: str) -> None:
     import kg.pipeline
     from kg.errors import NatoKGError
 
@@ -522,11 +523,11 @@ def test_pipeline_page_failing_in_its_child_fails_the_build_and_keeps_the_old_ou
     before = {name: path.read_bytes() for name, path in first.outputs.items() if path.is_file()}
 
     def broken(*args, **kwargs):
-        raise NatoKGError("cannot draw the page")
+        raise NatoKGError(f"cannot write with {writer}")
 
     monkeypatch.setattr(kg.pipeline, "BACKGROUND_PAGE_QUADS", 0)
-    monkeypatch.setattr(kg.pipeline, "render", broken)
-    with pytest.raises(NatoKGError, match="cannot draw the page"):
+    monkeypatch.setattr(kg.pipeline, writer, broken)
+    with pytest.raises(NatoKGError, match=f"cannot write with {writer}"):
         build_to([SEEDS], out, jobs=1, cache=False)
     assert {name: (out / name).read_bytes() for name in before} == before
     assert not [p for p in out.iterdir() if p.name.startswith(".natokg-build-")]
@@ -545,13 +546,15 @@ def _copy_seeds(folder: Path) -> list[Path]:
     return sorted(folder.iterdir())
 
 
-@pytest.mark.parametrize("in_child", [False, True])
+@pytest.mark.parametrize(("in_child", "compacted"), [(False, True), (True, True), (False, False), (True, False)])
 def test_pipeline_rebuild_updates_the_store_to_what_a_full_load_gives(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_child: bool) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_child: bool, compacted: bool) -> None:
     import kg.store
 
     if in_child:
         monkeypatch.setattr(kg.store, "BACKGROUND_LOAD_QUADS", 0)
+    if not compacted:  # as after changing a few notices of many
+        monkeypatch.setattr(kg.store, "COMPACT_UPDATES_FROM", 1.0)
     notices = _copy_seeds(tmp_path / "notices")
     out = tmp_path / "out"
     build_to([tmp_path / "notices"], out, jobs=1)
