@@ -34,9 +34,8 @@ from kg.forked import ForkedTask
 from kg.ingest import Document, Input, find_inputs
 from kg.model import Corpus, Entity, Extraction, Posting
 from kg.resolve import resolve
-from kg.store import QuadTable, StoreLoad, write_trig, write_turtle
-from kg.visualise import render
-from kg.visualise.project import projection_graph
+from kg.store import QuadTable, StoreLoad, write_turtle
+from kg.trig import WRITTEN_TRIG, kept_graphs, trig_record, write_trig_reusing
 
 Progress = Callable[[str], None]
 
@@ -297,17 +296,19 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
                 store = StoreLoad.from_corpus(staging / STORE_DIRNAME, result.corpus)
             quads = QuadTable.of_corpus(result.corpus)
             count = len(quads)  # numbers the terms once, before a child shares the table
-            store = store.table_made(quads) if store else StoreLoad(staging / STORE_DIRNAME, quads, previous)
-            # beside a full load, the loader ends last: the page and the Turtle yield the cores to it
+            # the page ends last in a rebuild: it starts first; beside a full load, the loader ends
+            # last: the page and the Turtle yield the cores to it
             beside = {"background": count > BACKGROUND_PAGE_QUADS, "nice": PAGE_NICENESS if early else 0}
             children.append(ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), **beside))
             children.append(ForkedTask(partial(write_turtle, quads, staging / GRAPH_TTL), **beside))
-            write_trig(quads, staging / GRAPH_TRIG)
+            store = store.table_made(quads) if store else StoreLoad(staging / STORE_DIRNAME, quads, previous)
+            kept = kept_graphs(previous, out_dir / GRAPH_TRIG, store.digests) if previous else set()
+            write_trig_reusing(quads, staging / GRAPH_TRIG, out_dir / GRAPH_TRIG, kept)
             del quads  # the page, the Turtle and the store may still be in the making: free the table meanwhile
             (staging / BUILD_REPORT).write_text(report_json(result), encoding="utf-8")
             for child in children:
                 child.wait()
-            store.finish()
+            store.finish({WRITTEN_TRIG: trig_record(staging / GRAPH_TRIG)})
         except BaseException:
             for child in children:
                 child.abandon()
@@ -320,7 +321,14 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
 
 
 def write_page(quads: QuadTable, path: Path) -> Path:
-    """The org graph page, drawn from the part of the graph it shows."""
+    """The org graph page, drawn from the part of the graph it shows.
+
+    networkx and pyvis are imported here, by the child that draws a big
+    build's page, so the build itself starts without them.
+    """
+    from kg.visualise import render
+    from kg.visualise.project import projection_graph
+
     return render(projection_graph(quads), path)
 
 

@@ -48,7 +48,6 @@ from typing import IO, NamedTuple, Union
 
 import numpy as np
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier, Node
@@ -357,6 +356,10 @@ class QuadTable:
         graphs, subjects, predicates, objects = self._seal()
         return self._made(ox.Quad, self._graph_rows(names), (subjects, predicates, objects, graphs))
 
+    def graph_names(self) -> list[str]:
+        """The IRI of each graph that holds quads ("" for the default graph), in written order."""
+        return [_graph_key(self._terms[n]) for n in np.unique(self._seal()[0]).tolist()]
+
     def graph_quad_count(self, names: Iterable[str]) -> int:
         return len(self._graph_rows(names))
 
@@ -644,8 +647,11 @@ class StoreLoad:
         else:
             update_store(previous, self.fresh, stale_list, changes, compact)
 
-    def finish(self) -> Path:
-        """Wait for the store, note its graphs' digests in it, then swap it in at ``store_dir``."""
+    def finish(self, notes: dict[str, str] | None = None) -> Path:
+        """Wait for the store, note its graphs' digests in it, then swap it in at ``store_dir``.
+
+        ``notes`` are more files to write into the store's folder (name -> text).
+        """
         try:
             writer_error = self._wait_for_writer()
             if self.child is not None:
@@ -655,6 +661,8 @@ class StoreLoad:
             if writer_error is not None:
                 raise StoreError(f"could not fill the store: {writer_error}", self.store_dir) from writer_error
             (self.fresh / GRAPH_DIGESTS).write_text(json.dumps(self.digests, sort_keys=True), encoding="utf-8")
+            for name, text in (notes or {}).items():
+                (self.fresh / name).write_text(text, encoding="utf-8")
             swap_directory(self.fresh, self.store_dir)
         except BaseException:
             self.abandon()
@@ -699,6 +707,17 @@ GRAPH_DIGESTS = "natokg-graph-digests.json"
 UPDATE_AT_MOST = 0.5
 
 
+def previous_digests(store_dir: Path) -> dict[str, str] | None:
+    """The digests of the graphs of the store at ``store_dir``; None when it holds none that can be read."""
+    try:
+        digests = json.loads((store_dir / GRAPH_DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(digests, dict) or not all(isinstance(v, str) for v in digests.values()):
+        return None
+    return digests
+
+
 def update_plan(previous: Path, digests: dict[str, str], table: QuadTable) -> list[str] | None:
     """The graphs of the store at ``previous`` to drop (changed or gone), or None to load the store anew.
 
@@ -706,11 +725,8 @@ def update_plan(previous: Path, digests: dict[str, str], table: QuadTable) -> li
     ones), or the graphs to load again hold more than :data:`UPDATE_AT_MOST`
     of the quads.
     """
-    try:
-        old = json.loads((previous / GRAPH_DIGESTS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(old, dict) or not all(isinstance(v, str) for v in old.values()):
+    old = previous_digests(previous)
+    if old is None:
         return None
     stale = sorted(name for name in set(old) | set(digests) if old.get(name) != digests.get(name))
     reloaded = table.graph_quad_count(set(stale) & set(digests))
@@ -908,6 +924,8 @@ class StoreDataset(Dataset):
     """
 
     def __init__(self, oxigraph: ox.Store, path: Path, answers: Path | None = None) -> None:
+        from oxrdflib import OxigraphStore  # with rdflib's SPARQL engine, which a build never needs
+
         super().__init__(store=OxigraphStore(store=oxigraph), default_union=True)
         bind_prefixes(self)
         self.oxigraph = oxigraph

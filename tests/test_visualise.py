@@ -486,3 +486,22 @@ def test_visualise_seeds_page_is_the_page_of_the_whole_graph(seeds_build, seeds_
 
     whole = render(union_graph(seeds_build.dataset), tmp_path / "whole.html")
     assert whole.read_bytes() == (seeds_out / "org-graph.html").read_bytes()
+
+
+def test_visualise_page_with_remote_looking_text_in_its_data_is_written_and_loads_nothing(tmp_path: Path) -> None:
+    """A notice's sentence may quote markup: in the data block it is escaped text, never a tag."""
+    sentence = 'See <img src="https://example.org/x.png"> and <a href=//example.org>here</a>.'
+    page = render(_sample_graph(sentence=sentence), tmp_path / "graph.html").read_text(encoding="utf-8")
+    data = page[page.index('id="natokg-data">'):]
+    assert 'src=\\"https://example.org/x.png\\"' in data and "\\u003cimg" in data
+    assert "<img" not in page
+
+
+def test_visualise_page_whose_markup_would_load_a_remote_resource_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.visualise.page
+
+    monkeypatch.setattr(kg.visualise.page, "PAGE_SCRIPT", '</script><script src="https://example.org/x.js">')
+    with pytest.raises(NatoKGError, match="remote resource"):
+        render(_sample_graph(), tmp_path / "graph.html")
+    assert not (tmp_path / "graph.html").exists()

@@ -57,6 +57,7 @@ EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>\s*")
 LOCAL_STYLESHEET_COMMENT = re.compile(r"<!--[^>]*node_modules.*?-->\s*", re.DOTALL)
 REMOTE_REFERENCE = re.compile(r"\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE)
 PAGE_MODE = 0o644
+DATA_BLOCK_OPEN = '<script type="application/json" id="natokg-data">'
 #: What a JSON script block writes as escapes, so that no string in it can close the block.
 SCRIPT_SPECIALS = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"))
 
@@ -180,7 +181,7 @@ def _data_block(data: dict[str, Any]) -> list[str]:
     for special, escape in SCRIPT_SPECIALS:  # str.replace: far faster than str.translate on a big page
         if special in text:
             text = text.replace(special, escape)
-    return ['<script type="application/json" id="natokg-data">', text, "</script>\n"]
+    return [DATA_BLOCK_OPEN, text, "</script>\n"]
 
 
 def _type_filters(present: set[str]) -> str:
@@ -254,8 +255,14 @@ def _offline_page(page: str, title: str, layout: str, nx_graph: nx.MultiDiGraph,
 
 
 def _check_offline(parts: list[str], path: Path) -> None:
-    """No part loads a remote resource (each part is a whole run of tags or JSON: no reference spans two)."""
-    for part in parts:
+    """No part loads a remote resource (each part is a whole run of tags or JSON: no reference spans two).
+
+    The data block's JSON, most of a big page, is not searched: its ``<`` are
+    escaped (:data:`SCRIPT_SPECIALS`), so no tag can start in it.
+    """
+    for before, part in zip(["", *parts], parts):
+        if before == DATA_BLOCK_OPEN:
+            continue
         match = REMOTE_REFERENCE.search(part)
         if match:
             raise NatoKGError(f"the HTML graph would load a remote resource ({match.group(0)!r})", path)
