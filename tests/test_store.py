@@ -242,6 +242,51 @@ def test_store_loader_failure_is_reported_in_its_own_words(tmp_path: Path, monke
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("shared_bytes", [None, 5000], ids=["whole stream shared", "start shared"])
+def test_store_loaders_in_threads_fill_the_store_one_loader_fills(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  shared_bytes: int | None):
+    import io
+
+    import pyoxigraph as ox
+
+    from kg import store as store_module
+    from kg.store import QuadTable, bulk_load_in_threads
+
+    table = QuadTable.of_corpus(sample_corpus())
+    nquads = io.BytesIO()
+    nquads.write(b'_:shared <http://example.org/p> "two\\nlines"@en <http://example.org/g> .\n')
+    ox.serialize(table.quads(), nquads, ox.RdfFormat.N_QUADS)  # the blank node's lines far apart
+    nquads.write(b'<http://example.org/s> <http://example.org/p> _:shared <http://example.org/g> .')  # no line end
+    monkeypatch.setattr(store_module, "LOAD_BLOCK_BYTES", 1000)  # many blocks, dealt to every loader
+    one, three = ox.Store(str(tmp_path / "one")), ox.Store(str(tmp_path / "three"))
+    bulk_load_in_threads(one, io.BytesIO(nquads.getvalue()), 1)
+    bulk_load_in_threads(three, io.BytesIO(nquads.getvalue()), 3, shared_bytes)
+    assert len(three) == len(one) == len(table) + 2
+
+    def named_only(store: ox.Store) -> set[ox.Quad]:  # each load names its blank nodes anew
+        return {q for q in store if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+
+    assert named_only(three) == named_only(one) == set(table.quads())
+    shared = list(three.quads_for_pattern(None, None, None, ox.NamedNode("http://example.org/g")))
+    assert {q.subject for q in shared if q.object == ox.Literal("two\nlines", language="en")} == \
+        {q.object for q in shared if q.subject == ox.NamedNode("http://example.org/s")}
+
+
+def test_store_loaders_in_threads_stop_at_a_bad_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import io
+
+    import pyoxigraph as ox
+
+    from kg import store as store_module
+    from kg.store import bulk_load_in_threads
+
+    good = b'<http://example.org/s> <http://example.org/p> "o" <http://example.org/g> .\n' * 2000
+    monkeypatch.setattr(store_module, "LOAD_BLOCK_BYTES", 4096)
+    stream = io.BytesIO(good + b"this is not N-Quads\n" + good)
+    with pytest.raises(SyntaxError):
+        bulk_load_in_threads(ox.Store(str(tmp_path / "store")), stream, 2)
+
+
 def test_store_quad_table_sorts_and_deduplicates():
     import pyoxigraph as ox
 
