@@ -74,6 +74,19 @@ def chart_forest(nx_graph: nx.MultiDiGraph, levels: dict[str, int]) -> Forest:
     return forest
 
 
+@dataclass(frozen=True)
+class Chart:
+    """Each node's chart row and its one parent: what both layouts and the page's levels start from."""
+
+    levels: dict[str, int]
+    forest: Forest
+
+
+def chart_of(nx_graph: nx.MultiDiGraph) -> Chart:
+    levels = chart_levels(nx_graph)
+    return Chart(levels, chart_forest(nx_graph, levels))
+
+
 def _subtree_sizes(forest: Forest) -> dict[str, int]:
     sizes: dict[str, int] = {}
 
@@ -182,10 +195,13 @@ def _band_box(label: str, points: dict[str, tuple[float, float]]) -> dict[str, o
     }
 
 
-def org_layout(nx_graph: nx.MultiDiGraph) -> tuple[dict[str, Point], list[dict[str, object]]]:
-    """Org-chart positions of every node, and the bands (committees, staff) they sit in."""
-    levels = chart_levels(nx_graph)
-    forest = chart_forest(nx_graph, levels)
+def org_layout(nx_graph: nx.MultiDiGraph, chart: Chart | None = None) -> tuple[dict[str, Point], list[dict[str, object]]]:
+    """Org-chart positions of every node, and the bands (committees, staff) they sit in.
+
+    ``chart`` is the graph's :func:`chart_of`, when already worked out.
+    """
+    chart = chart or chart_of(nx_graph)
+    levels, forest = chart.levels, chart.forest
     sizes = _subtree_sizes(forest)
     roots = sorted(forest.roots, key=lambda r: (-sizes[r], *_sort_key(nx_graph, r)))
     committee_roots = [r for r in roots if nx_graph.nodes[r].get("type") == "Committee"]
@@ -212,10 +228,9 @@ def _depths(forest: Forest) -> dict[str, int]:
     return depths
 
 
-def ring_layout(nx_graph: nx.MultiDiGraph) -> dict[str, Point]:
+def ring_layout(nx_graph: nx.MultiDiGraph, chart: Chart | None = None) -> dict[str, Point]:
     """The chart's trees on rings around one centre: each subtree gets an arc as wide as its leaves."""
-    levels = chart_levels(nx_graph)
-    forest = chart_forest(nx_graph, levels)
+    forest = (chart or chart_of(nx_graph)).forest
     leaves: dict[str, int] = {}
 
     def count(node: str) -> int:

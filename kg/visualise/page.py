@@ -24,7 +24,7 @@ from rdflib import Graph
 from kg.errors import NatoKGError
 from kg.visualise.assets import PAGE_SCRIPT, PAGE_STYLE
 from kg.visualise.focus import find_node, neighbourhood
-from kg.visualise.layout import chart_levels, org_layout, ring_layout
+from kg.visualise.layout import chart_of, org_layout, ring_layout
 from kg.visualise.project import local_name, to_networkx
 from kg.visualise.styles import (
     BASE_OPTIONS,
@@ -131,10 +131,9 @@ class _NodeIds(list):
         return node_id in self._members
 
 
-def _build_network(nx_graph: nx.MultiDiGraph, positions: dict[str, tuple[int, int]]) -> Network:
+def _build_network(nx_graph: nx.MultiDiGraph, positions: dict[str, tuple[int, int]], levels: dict[str, int]) -> Network:
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
     net.node_ids = _NodeIds()
-    levels = chart_levels(nx_graph)
     for node in sorted(nx_graph.nodes):
         net.add_node(node, **_node_options(nx_graph, node, levels[node], positions[node]))
     pairs: Counter[tuple[str, str]] = Counter()
@@ -290,9 +289,10 @@ def page_html(nx_graph: nx.MultiDiGraph, title: str = DEFAULT_TITLE, layout: str
 def _page_parts(nx_graph: nx.MultiDiGraph, title: str, layout: str) -> list[str]:
     if layout not in LAYOUTS:
         raise NatoKGError(f"unknown layout {layout!r}: choose one of {', '.join(LAYOUTS)}")
-    org, bands = org_layout(nx_graph)
-    positions = {"org": org, "force": ring_layout(nx_graph)}
-    page = _pyvis_page(_build_network(nx_graph, positions[layout]))
+    chart = chart_of(nx_graph)  # worked out once for both layouts and the nodes' levels
+    org, bands = org_layout(nx_graph, chart)
+    positions = {"org": org, "force": ring_layout(nx_graph, chart)}
+    page = _pyvis_page(_build_network(nx_graph, positions[layout], chart.levels))
     return _offline_page(page, title, layout, nx_graph, _page_data(nx_graph, layout, positions, bands))
 
 
