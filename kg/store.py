@@ -833,17 +833,18 @@ def bulk_load_in_threads(store: ox.Store, source: IO[bytes], threads: int, share
     for loader in loaders:
         loader.start()
     try:
-        dealt = 0
-        for index, block in enumerate(_line_blocks(source, LOAD_BLOCK_BYTES)):
-            if shared_bytes is not None and dealt >= shared_bytes:
-                for share in shares[1:]:
-                    share.end()  # once: the others' loaders finish and free their batches
-                shares[0].put(block)
-                continue
+        blocks, dealt = _line_blocks(source, LOAD_BLOCK_BYTES), 0
+        for index, block in enumerate(blocks):
             dealt += len(block)
             with_blanks, block = _blank_node_lines(block)
             shares[0].put(with_blanks)
             shares[index % threads].put(block)
+            if shared_bytes is not None and dealt >= shared_bytes:
+                break
+        for share in shares[1:]:
+            share.end()  # the others' loaders finish and free their batches
+        for block in blocks:
+            shares[0].put(block)
     finally:
         for share in shares:
             share.end()
