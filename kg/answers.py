@@ -9,6 +9,11 @@ its parameters bound.  The next time the same query meets the same store,
 the answer is read back instead; a new build starts with no answers, as its
 store folder is new.
 
+A big store has the library's answers prepared when it is built
+(:func:`prepare_answers`): its loader answers every library query at its
+default parameters once the quads are in, so that even the first
+``natokg query units`` of ten thousand notices is read back, not computed.
+
 An answer is kept as plain data: the rows' strings, and for each cell the
 index of its kind, language and datatype in a short table, so that reading
 one back makes no term until a formatter asks for it (:class:`KeptCells`).
@@ -26,9 +31,13 @@ import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, overload
 
+import pyoxigraph as ox
+
+from kg.config import ANSWERS_DIRNAME
 from kg.query import QueryResult, TermView, term_view
 
 #: Answers the engine computes faster than this are not kept: reading one back would save nothing.
@@ -82,6 +91,45 @@ def keep(folder: Path, sparql: str, result: QueryResult) -> Path | None:
     except OSError:
         return None
     return path
+
+
+def prepare_answers(store: ox.Store, store_dir: Path, queries: Path | None = None, threads: int = 2) -> list[str]:
+    """Answer every library query of ``queries`` (the library by default) at its default parameters and
+    keep each answer, fast or slow, in the store's ``answers/`` folder; the names of the queries answered.
+
+    Called by the process that filled the store, once it is complete: its
+    answers then never change.  The store's engine leaves Python's lock while
+    it computes, so ``threads`` queries are answered at once.  Preparing is
+    best effort, like keeping: a query that fails here (a library query
+    edited into bad SPARQL) is left for ``natokg query`` to report, and the
+    others are still prepared.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.queries import query_names
+    from kg.store import StoreDataset
+
+    dataset = StoreDataset(store, store_dir, store_dir / ANSWERS_DIRNAME)
+    names = query_names(queries)
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        answered = list(pool.map(partial(_prepare, dataset, queries), names))
+    return [name for name, ok in zip(names, answered) if ok]
+
+
+def _prepare(dataset: Any, queries: Path | None, name: str) -> bool:
+    """Keep the answer of one library query at its defaults, as ``natokg query NAME`` will ask it."""
+    from kg.errors import NatoKGError
+    from kg.queries import bind_parameters, resolve_named
+    from kg.query import bind_values, run_on_oxigraph
+
+    try:
+        query = resolve_named(name, queries)
+        sparql = bind_values(query.text, bind_parameters(dataset, query.params))
+        if recall(dataset.answers, sparql) is None:
+            keep(dataset.answers, sparql, run_on_oxigraph(dataset.oxigraph, sparql))
+    except NatoKGError:
+        return False
+    return True
 
 
 def _make_room(folder: Path, limit: int) -> None:

@@ -373,11 +373,12 @@ def _bench_table(figures: dict, notices: int) -> Table:
         theirs = f"{row['rdflib_p50_ms']} / {row['rdflib_p95_ms']}" if row.get("rdflib_p50_ms") is not None else None
         table.add_row(f"query {name} p50 / p95 (ms)", f"{row['store_p50_ms']} / {row['store_p95_ms']}",
                       *_rdflib_cells(row, theirs))
-        table.add_row("  asked again: p50 / p95 (ms)", f"{row['asked_again_p50_ms']} / {row['asked_again_p95_ms']}",
-                      f"{row['first_ask_ms']} (first ask)", "")
+        table.add_row("  as built / asked again p50 (ms)", f"{row['as_built_ms']} / {row['asked_again_p50_ms']}",
+                      f"{row['first_ask_ms']} (computed)", "")
     command = figures["query_command"]
-    table.add_row(f"natokg query {command['query']} (s, with start-up)", str(command["seconds_median"]),
-                  f"{command['first_ask_seconds']} (first ask)", "")
+    table.add_row(f"natokg query {command['query']} (s, with start-up)",
+                  f"{command['as_built_seconds']} / {command['seconds_median']}",
+                  f"{command['first_ask_seconds']} (computed)", "")
     return table
 
 

@@ -17,6 +17,10 @@ DEFAULT_OUT = Path("out")
 STORE_DIRNAME = "store"
 #: The folder of a store that keeps the answers of slow queries (see kg/answers.py).
 ANSWERS_DIRNAME = "answers"
+#: A build of this many notices or more has its store's loader prepare the library's answers (see
+#: kg/answers.py).  Below it, every library query answers in well under a second (a third of one at
+#: 1,000 notices), and preparing them would slow every build for little.
+PREPARE_FROM_NOTICES = 2000
 GRAPH_TTL = "graph.ttl"
 GRAPH_TRIG = "graph.trig"
 ORG_GRAPH_HTML = "org-graph.html"

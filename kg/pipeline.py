@@ -28,7 +28,7 @@ from rdflib import Dataset
 
 from kg.batch import process_all
 from kg.build import build_dataset
-from kg.config import BUILD_REPORT, GRAPH_TRIG, GRAPH_TTL, ORG_GRAPH_HTML, STORE_DIRNAME
+from kg.config import BUILD_REPORT, GRAPH_TRIG, GRAPH_TTL, ORG_GRAPH_HTML, PREPARE_FROM_NOTICES, STORE_DIRNAME
 from kg.errors import InputError
 from kg.forked import ForkedTask
 from kg.ingest import Document, Input, find_inputs
@@ -291,9 +291,10 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
         store: StoreLoad | None = None
         children: list[ForkedTask] = []
         early = previous is None and len(result.corpus.postings) > EARLY_LOAD_NOTICES
+        prepare = len(result.corpus.postings) >= PREPARE_FROM_NOTICES  # the library's answers, kept in the store
         try:
             if early:  # a big first build starts loading its store before the table is made
-                store = StoreLoad.from_corpus(staging / STORE_DIRNAME, result.corpus)
+                store = StoreLoad.from_corpus(staging / STORE_DIRNAME, result.corpus, prepare)
             quads = QuadTable.of_corpus(result.corpus)
             count = len(quads)  # numbers the terms once, before a child shares the table
             # the page ends last in a rebuild: it starts first; beside a full load, the loader ends
@@ -301,7 +302,7 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
             beside = {"background": count > BACKGROUND_PAGE_QUADS, "nice": PAGE_NICENESS if early else 0}
             children.append(ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), **beside))
             children.append(ForkedTask(partial(write_turtle, quads, staging / GRAPH_TTL), **beside))
-            store = store.table_made(quads) if store else StoreLoad(staging / STORE_DIRNAME, quads, previous)
+            store = store.table_made(quads) if store else StoreLoad(staging / STORE_DIRNAME, quads, previous, prepare)
             kept = kept_graphs(previous, out_dir / GRAPH_TRIG, store.digests) if previous else set()
             write_trig_reusing(quads, staging / GRAPH_TRIG, out_dir / GRAPH_TRIG, kept)
             del quads  # the page, the Turtle and the store may still be in the making: free the table meanwhile

@@ -522,15 +522,24 @@ def new_store_folder(store_dir: Path) -> Path:
     return fresh
 
 
-def fill_store(path: Path, quads: Iterable[ox.Quad]) -> None:
-    """Bulk-load ``quads`` in batches, then compact the store for reading."""
+def fill_store(path: Path, quads: Iterable[ox.Quad], prepare: bool = False) -> None:
+    """Bulk-load ``quads`` in batches, then compact the store for reading; with ``prepare``, then answer
+    the library's queries (see :func:`kg.answers.prepare_answers`)."""
     store = ox.Store(str(path))
     iterator = iter(quads)
     while batch := list(islice(iterator, LOAD_BATCH)):
         store.bulk_extend(batch)
     store.flush()
     store.optimize()
+    _prepared(store, path, prepare)
     del store  # closes the database before it is moved
+
+
+def _prepared(store: ox.Store, path: Path, prepare: bool) -> None:
+    if prepare:
+        from kg.answers import prepare_answers  # the SPARQL side, which only a big store's loader needs
+
+        prepare_answers(store, path)
 
 
 def swap_directory(fresh: Path, target: Path) -> None:
@@ -564,8 +573,10 @@ class StoreLoad:
     the same quads as a full load, in a fraction of the time.
     """
 
-    def __init__(self, store_dir: Path, table: QuadTable | None = None, previous: Path | None = None) -> None:
+    def __init__(self, store_dir: Path, table: QuadTable | None = None, previous: Path | None = None,
+                 prepare: bool = False) -> None:
         self.store_dir = store_dir
+        self.prepare = prepare  # whether the loader prepares the library's answers (see kg.answers)
         self.fresh = new_store_folder(store_dir)
         self.child: subprocess.Popen | None = None
         self.task: ForkedTask | None = None
@@ -575,14 +586,14 @@ class StoreLoad:
             self._start(table, previous)
 
     @classmethod
-    def from_corpus(cls, store_dir: Path, corpus: Corpus) -> StoreLoad:
+    def from_corpus(cls, store_dir: Path, corpus: Corpus, prepare: bool = False) -> StoreLoad:
         """Start loading a new store from the corpus itself, before its quad table is made.
 
         The loader needs no order, so it starts while this process numbers
         and sorts the quads for the files; :meth:`table_made` then gives the
         table the graphs' digests come from.
         """
-        load = cls(store_dir)
+        load = cls(store_dir, prepare=prepare)
         try:
             load._start_loader(partial(write_corpus_nquads, corpus))
         except BaseException:
@@ -611,7 +622,7 @@ class StoreLoad:
             elif quads > BACKGROUND_LOAD_QUADS:
                 self._start_loader(partial(write_nquads, table))
             else:
-                fill_store(self.fresh, table.quads())
+                fill_store(self.fresh, table.quads(), self.prepare)
         except BaseException:
             self.abandon()
             raise
@@ -625,7 +636,7 @@ class StoreLoad:
         so no forked child may open a store.  The forked writer spares this
         process making an Oxigraph quad of each row.
         """
-        self.child = self._start_child(LOAD_FROM_STDIN, str(self.fresh), stdin=subprocess.PIPE)
+        self.child = self._start_child(LOAD_FROM_STDIN, str(self.fresh), *self._prepare_args(), stdin=subprocess.PIPE)
         pipe = self.child.stdin
         assert pipe is not None
         try:
@@ -633,6 +644,9 @@ class StoreLoad:
         finally:
             pipe.close()  # the writer holds its own copy: the loader sees the end when the writer closes it
             self.child.stdin = None
+
+    def _prepare_args(self) -> tuple[str, ...]:
+        return (PREPARE,) if self.prepare else ()
 
     def _start_child(self, code: str, *args: str, stdin: int = subprocess.DEVNULL) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-c", code, *args], env=_child_environment(),
@@ -649,9 +663,9 @@ class StoreLoad:
                    or removed > COMPACT_UPDATES_FROM * len(self.digests))
         if quads > BACKGROUND_LOAD_QUADS:
             self.child = self._start_child(UPDATE_IN_CHILD, str(previous), str(self.fresh), str(stale_list), str(changes),
-                                           "compact" if compact else "")
+                                           "compact" if compact else "", *self._prepare_args())
         else:
-            update_store(previous, self.fresh, stale_list, changes, compact)
+            update_store(previous, self.fresh, stale_list, changes, compact, self.prepare)
 
     def finish(self, notes: dict[str, str] | None = None) -> Path:
         """Wait for the store, note its graphs' digests in it, then swap it in at ``store_dir``.
@@ -744,7 +758,8 @@ def update_plan(previous: Path, digests: dict[str, str], table: QuadTable) -> li
 COMPACT_UPDATES_FROM = 0.05
 
 
-def update_store(previous: Path, fresh: Path, stale_list: Path, changes: Path, compact: bool = True) -> None:
+def update_store(previous: Path, fresh: Path, stale_list: Path, changes: Path, compact: bool = True,
+                 prepare: bool = False) -> None:
     """Make ``fresh`` a copy of the store at ``previous`` with the stale graphs replaced by those in ``changes``.
 
     With ``compact``, the store is compacted after (``optimize``).  That is
@@ -763,6 +778,7 @@ def update_store(previous: Path, fresh: Path, stale_list: Path, changes: Path, c
     store.flush()
     if compact:
         store.optimize()
+    _prepared(store, fresh, prepare)
     del store
 
 
@@ -793,12 +809,14 @@ def write_corpus_nquads(corpus: Corpus, output: IO[bytes]) -> None:
             output.write("".join(lines).encode("utf-8"))
 
 
-def fill_store_from_stdin(path: Path) -> None:
-    """Fill a store with the N-Quads read from standard input, then compact it for reading."""
+def fill_store_from_stdin(path: Path, prepare: bool = False) -> None:
+    """Fill a store with the N-Quads read from standard input, then compact it for reading; with
+    ``prepare``, then answer the library's queries (see :func:`kg.answers.prepare_answers`)."""
     store = ox.Store(str(path))
     bulk_load_in_threads(store, sys.stdin.buffer, LOAD_THREADS, SHARED_LOAD_BYTES)
     store.flush()
     store.optimize()
+    _prepared(store, path, prepare)
     del store  # closes the database before it is moved
 
 
@@ -917,10 +935,12 @@ class _BlockStream(io.RawIOBase):
         return count
 
 
+#: The argument that has a loader or updater process prepare the library's answers once the store is filled.
+PREPARE = "prepare"
 LOAD_FROM_STDIN = "import sys; from pathlib import Path; from kg.store import fill_store_from_stdin; " \
-    "fill_store_from_stdin(Path(sys.argv[1]))"
+    f"fill_store_from_stdin(Path(sys.argv[1]), prepare=sys.argv[2:] == [{PREPARE!r}])"
 UPDATE_IN_CHILD = "import sys; from pathlib import Path; from kg.store import update_store; " \
-    "update_store(*map(Path, sys.argv[1:5]), compact=sys.argv[5] == 'compact')"
+    f"update_store(*map(Path, sys.argv[1:5]), compact=sys.argv[5] == 'compact', prepare=sys.argv[6:] == [{PREPARE!r}])"
 
 
 def _child_environment() -> dict[str, str]:

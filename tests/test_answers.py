@@ -16,6 +16,7 @@ from kg.build import build_dataset
 from kg.cli import app
 from kg.config import ANSWERS_DIRNAME, STORE_DIRNAME
 from kg.pipeline import build_to
+from kg.queries import library, run_named
 from kg.query import FORMATTERS, format_result, run_query
 from kg.store import open_store, write_outputs
 
@@ -156,3 +157,84 @@ def test_answers_the_query_command_prints_the_same_table_twice(out: Path, keep_e
     assert list((out / STORE_DIRNAME / ANSWERS_DIRNAME).iterdir())
     again = runner.invoke(app, ["query", "units", "--store", str(out)])
     assert again.exit_code == 0 and again.output == first.output
+
+
+# ------------------------------------------------------------ prepared answers
+
+
+def asked_of_the_engine(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SPARQL the engine is asked from now on (the store's own answers are not counted)."""
+    asked: list[str] = []
+    engine = kg.query.run_on_oxigraph
+
+    def recording(store, sparql):
+        asked.append(sparql)
+        return engine(store, sparql)
+
+    monkeypatch.setattr(kg.query, "run_on_oxigraph", recording)
+    return asked
+
+
+def seeds_built(out: Path, jobs: int = 1) -> Path:
+    build_to([SEEDS], out, jobs=jobs)
+    return out
+
+
+@pytest.mark.parametrize("loader", ["in this process", "in a loader process"])
+def test_answers_a_big_build_prepares_every_library_query(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          loader: str) -> None:
+    import kg.pipeline
+    import kg.store
+
+    monkeypatch.setattr(kg.pipeline, "PREPARE_FROM_NOTICES", 1)  # the seeds count as a big build
+    if loader == "in a loader process":
+        monkeypatch.setattr(kg.store, "BACKGROUND_LOAD_QUADS", 0)
+    out = seeds_built(tmp_path / "out")
+    names = sorted(library())
+    computed = {name: run_named(open_store(out, keep_answers=False), name) for name in names}
+    asked = asked_of_the_engine(monkeypatch)
+    prepared = {name: run_named(open_store(out), name) for name in names}
+    assert not [sparql for sparql in asked if "# title:" in sparql]  # no library query was computed again
+    for name in names:
+        assert prepared[name].rows == computed[name].rows, name
+        assert format_result(prepared[name]) == format_result(computed[name]), name
+
+
+def test_answers_a_rebuild_prepares_them_again_from_the_new_graph(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.pipeline
+    import kg.store
+
+    monkeypatch.setattr(kg.pipeline, "PREPARE_FROM_NOTICES", 1)
+    monkeypatch.setattr(kg.store, "BACKGROUND_LOAD_QUADS", 0)  # the store is updated by a child process
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    for notice in sorted(SEEDS.glob("*.txt")):
+        (folder / notice.name).write_bytes(notice.read_bytes())
+    out = tmp_path / "out"
+    build_to([folder], out, jobs=1)
+    before = run_named(open_store(out), "notices").rows
+    (sorted(folder.glob("*.txt"))[0]).unlink()
+    build_to([folder], out, jobs=1)
+    asked = asked_of_the_engine(monkeypatch)
+    after = run_named(open_store(out), "notices").rows
+    assert not [sparql for sparql in asked if "# title:" in sparql]
+    assert len(after) == len(before) - 1
+    assert after == run_named(open_store(out, keep_answers=False), "notices").rows
+
+
+def test_answers_a_small_build_prepares_none(tmp_path: Path) -> None:
+    out = seeds_built(tmp_path / "out")  # five notices: every query answers at once anyway
+    assert not (out / STORE_DIRNAME / ANSWERS_DIRNAME).exists()
+
+
+def test_answers_a_library_query_that_fails_leaves_the_others_prepared(out: Path) -> None:
+    import pyoxigraph as ox
+
+    library_folder = out / "queries"
+    library_folder.mkdir()
+    (library_folder / "broken.rq").write_text("# title: Broken\nSELECT ?x WHERE { ?x ?y\n", encoding="utf-8")
+    (library_folder / "labels.rq").write_text(f"# title: Labels\n{UNITS_IN_FRENCH}", encoding="utf-8")
+    store_dir = out / STORE_DIRNAME
+    assert answers.prepare_answers(ox.Store(str(store_dir)), store_dir, library_folder) == ["labels"]
+    assert len(list((store_dir / ANSWERS_DIRNAME).glob("*.pickle"))) == 1
