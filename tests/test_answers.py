@@ -238,3 +238,19 @@ def test_answers_a_library_query_that_fails_leaves_the_others_prepared(out: Path
     store_dir = out / STORE_DIRNAME
     assert answers.prepare_answers(ox.Store(str(store_dir)), store_dir, library_folder) == ["labels"]
     assert len(list((store_dir / ANSWERS_DIRNAME).glob("*.pickle"))) == 1
+
+
+@pytest.mark.parametrize("updater", ["in this process", "in a child process"])
+def test_answers_a_rebuild_that_changes_no_graph_keeps_every_answer(tmp_path: Path, keep_every_answer,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    updater: str) -> None:
+    import kg.store
+
+    if updater == "in a child process":
+        monkeypatch.setattr(kg.store, "BACKGROUND_LOAD_QUADS", 0)
+    out = seeds_built(tmp_path / "out")
+    computed = run_query(open_store(out), UNITS_IN_FRENCH)  # kept: a query of the user's own
+    build_to([SEEDS], out, jobs=1)  # the same notices: the same graphs
+    asked = asked_of_the_engine(monkeypatch)
+    assert run_query(open_store(out), UNITS_IN_FRENCH).rows == computed.rows
+    assert asked == []
