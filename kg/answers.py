@@ -208,6 +208,11 @@ class KeptCells(Sequence):
         for index in range(len(self._rows)):
             yield self[index]
 
+    def iri_cells(self) -> list[bool]:
+        """Whether each cell, row after row, is an IRI: what a text table needs, without making views."""
+        is_iri = [False] + [kind == "uri" for kind, _, _ in self._table]  # look 0: unbound
+        return [is_iri[look] for look in self._looks]
+
     def _view(self, text: str | None, look: int) -> TermView | None:
         if look == 0 or text is None:
             return None
