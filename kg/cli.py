@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kg.config import DEFAULT_OUT, ORG_GRAPH_HTML
+from kg.config import ANSWERS_DIRNAME, DEFAULT_OUT, ORG_GRAPH_HTML
 from kg.errors import NatoKGError
 
 app = typer.Typer(
@@ -57,7 +57,7 @@ def build(
     some failed, 2 when none could be built.
     """
     from kg.ingest import find_inputs
-    from kg.pipeline import BUILT, FAILED, build_to
+    from kg.pipeline import BUILT, FAILED, build_to, prepares_answers
 
     total = len(find_inputs(sources))
     with _progress() as progress:
@@ -73,6 +73,9 @@ def build(
     _print_summary(result)
     if result.outputs:
         console.print(f"Wrote {out / 'graph.ttl'}, {out / 'graph.trig'}, {out / 'store'} and {out / ORG_GRAPH_HTML}")
+        if prepares_answers(result.corpus):
+            console.print(f"The library's answers are prepared in {out / 'store' / ANSWERS_DIRNAME}: "
+                          "`natokg query NAME` reads them back")
     else:
         errors.print("no notice could be built: nothing written")
     global _quick_exit

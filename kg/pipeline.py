@@ -291,7 +291,7 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
         store: StoreLoad | None = None
         children: list[ForkedTask] = []
         early = previous is None and len(result.corpus.postings) > EARLY_LOAD_NOTICES
-        prepare = len(result.corpus.postings) >= PREPARE_FROM_NOTICES  # the library's answers, kept in the store
+        prepare = prepares_answers(result.corpus)
         try:
             if early:  # a big first build starts loading its store before the table is made
                 store = StoreLoad.from_corpus(staging / STORE_DIRNAME, result.corpus, prepare)
@@ -319,6 +319,11 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
         return {name: _move_into(staging / name, out_dir / name) for name in OUTPUTS}
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def prepares_answers(corpus: Corpus) -> bool:
+    """Whether the store of this corpus gets the library's answers prepared by its loader (see kg.answers)."""
+    return len(corpus.postings) >= PREPARE_FROM_NOTICES
 
 
 def write_page(quads: QuadTable, path: Path) -> Path:

@@ -27,6 +27,18 @@ def test_cli_build_prints_summary_and_writes_outputs(tmp_path: Path) -> None:
     assert (tmp_path / "graph.ttl").is_file() and (tmp_path / "store").is_dir()
 
 
+def test_cli_build_says_when_the_library_answers_are_prepared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.pipeline
+
+    small = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path / "small")])
+    assert small.exit_code == 0 and "answers are prepared" not in small.stdout
+    monkeypatch.setattr(kg.pipeline, "PREPARE_FROM_NOTICES", 1)  # the seeds as a big corpus
+    big = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path / "big")])
+    assert big.exit_code == 0
+    answers = tmp_path / "big" / "store" / "answers"
+    assert "answers are prepared in" in big.stdout and any(answers.glob("*.pickle"))
+
+
 def test_cli_build_missing_source_is_one_line_error(tmp_path: Path) -> None:
     result = run("build", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
