@@ -481,6 +481,32 @@ def test_visualise_projection_graph_keeps_the_evidence_shown_and_no_more() -> No
     assert not list(reduced.subjects(RDF.type, KGO.Evidence))
 
 
+def test_visualise_projection_graph_chooses_the_evidence_the_panel_shows_in_every_shape() -> None:
+    """Evidence with several sentences, targets or postings, postings without a file, none at all, French and
+    English sentences, the same sentence in many notices: the reduced graph still shows what the whole shows."""
+    import random
+
+    chance = random.Random(7)
+    graph = _sample_graph()
+    targets = [SECTION, DIVISION, KGD["unit/other"]]
+    graph.add((targets[2], RDF.type, KGO.Office))
+    graph.add((targets[2], SKOS.prefLabel, Literal("Other Office", lang="en")))
+    postings = [KGD[f"posting/p{number}"] for number in range(8)]
+    for number, posting in enumerate(postings[:6]):  # the last two name no file
+        graph.add((posting, KGO.sourceFile, Literal(f"notice-{number % 4}.txt")))
+    for number in range(120):
+        evidence = KGD[f"evidence/e{number:03d}"]
+        for target in chance.sample(targets, chance.choice([1, 1, 1, 2])):
+            graph.add((evidence, KGO.evidenceFor, target))
+        for _ in range(chance.choice([0, 1, 1, 1, 2])):
+            language = chance.choice(["en", "en", "fr", "en-GB", None])
+            graph.add((evidence, KGO.sentence, Literal(f"Sentence {chance.randrange(40):02d}.", lang=language)))
+        for posting in chance.sample(postings, chance.choice([0, 1, 1, 2])):
+            graph.add((evidence, PROV.wasDerivedFrom, posting))
+
+    _projections_agree(graph)
+
+
 def test_visualise_seeds_page_is_the_page_of_the_whole_graph(seeds_build, seeds_out: Path, tmp_path: Path) -> None:
     from kg.build import union_graph
 

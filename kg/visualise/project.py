@@ -479,9 +479,13 @@ def _rdflib_index(quads: QuadTable, pairs: dict[str, tuple[np.ndarray, np.ndarra
 def _shown_evidence(quads: QuadTable) -> set[int]:
     """One evidence node for each sentence the panel shows (at most MAX_EVIDENCE an entity).
 
-    The evidence is read from the table itself, on term numbers, which sort
-    as the terms do.
+    The same choice as :func:`_evidence_rows` and :func:`_spread` make for
+    the panel, made on the table's columns of term numbers: each evidence
+    node's (entity, notice file, sentence), the smallest evidence node of
+    each, and per entity the sentences of each file in turn.  Python looks at
+    each posting and each sentence once, never at each evidence node.
     """
+    evidence_for, sentence, derived_from, source_file = _NUMBERED_EVIDENCE
     literals: dict[int, tuple[str, str | None] | None] = {}
 
     def read(number: int) -> tuple[str, str | None] | None:
@@ -489,12 +493,83 @@ def _shown_evidence(quads: QuadTable) -> set[int]:
             literals[number] = _ox_literal(quads.term(number))
         return literals[number]
 
-    terms = EvidenceTerms(*_NUMBERED_EVIDENCE, read)
-    shown: set[int] = set()
-    for rows in _evidence_rows(quads, terms).values():
-        for row in _spread(set(rows)):
-            shown.add(min(rows[row]))
-    return shown
+    nodes, targets = quads.pairs(evidence_for)
+    sentence_nodes, sentences = quads.pairs(sentence)
+    files = _evidence_file_codes(quads, nodes, derived_from, source_file, read)
+    # each (evidence, target) with each of the evidence's sentences (pairs come sorted by subject)
+    first = np.searchsorted(sentence_nodes, nodes, side="left")
+    count = np.searchsorted(sentence_nodes, nodes, side="right") - first
+    rows = np.repeat(np.arange(len(nodes)), count)
+    picked = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count) + np.repeat(first, count)
+    sentence_codes, sentence_ranks = _sentence_codes(sentences[picked], read)
+    readable = sentence_codes >= 0
+    rows, picked, sentence_codes = rows[readable], picked[readable], sentence_codes[readable]
+    evidence, target, file = nodes[rows], targets[rows], files[rows]
+    sentence_rank = sentence_ranks[sentence_codes]
+    # the smallest evidence node of each (target, file, sentence)
+    order = np.lexsort((evidence, sentence_codes, file, target))
+    evidence, target, file, code, rank = (column[order] for column in (evidence, target, file, sentence_codes,
+                                                                        sentence_rank))
+    new_row = np.ones(len(order), dtype=bool)
+    new_row[1:] = (target[1:] != target[:-1]) | (file[1:] != file[:-1]) | (code[1:] != code[:-1])
+    evidence, target, file, rank = evidence[new_row], target[new_row], file[new_row], rank[new_row]
+    # each file's sentences in turn: its first (English first, then by text), then its second, ...
+    order = np.lexsort((rank, file, target))
+    evidence, target, file = evidence[order], target[order], file[order]
+    turn = _place_in_group(target, file)
+    order = np.lexsort((file, turn, target))
+    evidence, target = evidence[order], target[order]
+    return set(evidence[_place_in_group(target) < MAX_EVIDENCE].tolist())
+
+
+def _place_in_group(*keys: np.ndarray) -> np.ndarray:
+    """For rows sorted by ``keys``, each row's place among the rows of the same keys (0, 1, 2, ...)."""
+    length = len(keys[0])
+    changed = np.zeros(length, dtype=bool)
+    if length:
+        changed[0] = True
+        for key in keys:
+            changed[1:] |= key[1:] != key[:-1]
+    group_start = np.maximum.accumulate(np.where(changed, np.arange(length), 0))
+    return np.arange(length) - group_start
+
+
+def _evidence_file_codes(quads: QuadTable, nodes: np.ndarray, derived_from: str, source_file: str,
+                         read: LiteralReader) -> np.ndarray:
+    """For each evidence node, the rank (by name) of the file of the first posting it comes from that names one
+    (see :func:`_evidence_file`); the file "" when none does."""
+    evidence, postings = quads.pairs(derived_from)  # sorted by evidence, then posting
+    unique_postings = np.unique(postings)
+    names = [_first_literal(quads, int(posting), source_file, (None, "en", "fr"), read)
+             for posting in unique_postings.tolist()]
+    ranked = sorted(set(names) | {""})
+    rank_of = {name: rank for rank, name in enumerate(ranked)}
+    posting_file = np.array([rank_of[name] for name in names], dtype=np.int64)
+    file = posting_file[np.searchsorted(unique_postings, postings)] if len(postings) else np.empty(0, np.int64)
+    named = file != rank_of[""]
+    evidence, file = evidence[named], file[named]
+    first = np.ones(len(evidence), dtype=bool)
+    first[1:] = evidence[1:] != evidence[:-1]
+    evidence, file = evidence[first], file[first]
+    codes = np.full(len(nodes), rank_of[""], dtype=np.int64)
+    found = np.searchsorted(evidence, nodes)
+    inside = found < len(evidence)
+    hit = np.zeros(len(nodes), dtype=bool)
+    hit[inside] = evidence[found[inside]] == nodes[inside]
+    codes[hit] = file[found[hit]]
+    return codes
+
+
+def _sentence_codes(sentences: np.ndarray, read: LiteralReader) -> tuple[np.ndarray, np.ndarray]:
+    """A code for each sentence term (-1 where it is no literal), the same for the same (text, language), and
+    each code's rank in the panel's order within a notice: English first, then by text."""
+    unique, inverse = np.unique(sentences, return_inverse=True)
+    keys = [read(number) for number in unique.tolist()]
+    distinct = sorted({(lang or "", text) for text, lang in (key for key in keys if key is not None)},
+                      key=lambda key: (key[0] != "en", key[1], key[0]))
+    code_of = {key: code for code, key in enumerate(distinct)}
+    codes = np.array([-1 if key is None else code_of[(key[1] or "", key[0])] for key in keys], dtype=np.int64)
+    return codes[inverse] if len(sentences) else np.empty(0, np.int64), np.arange(len(distinct), dtype=np.int64)
 
 
 # ------------------------------------------------------------ chart places
