@@ -500,22 +500,18 @@ def _shown_evidence(quads: QuadTable) -> set[int]:
     first = np.searchsorted(sentence_nodes, nodes, side="left")
     count = np.searchsorted(sentence_nodes, nodes, side="right") - first
     rows = np.repeat(np.arange(len(nodes)), count)
-    picked = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count) + np.repeat(first, count)
-    sentence_codes, sentence_ranks = _sentence_codes(sentences[picked], read)
-    readable = sentence_codes >= 0
-    rows, picked, sentence_codes = rows[readable], picked[readable], sentence_codes[readable]
+    picked = np.repeat(first, count) + _place_in_group(rows)
+    code = _sentence_codes(sentences[picked], read)
+    readable = code >= 0
+    rows, code = rows[readable], code[readable]
     evidence, target, file = nodes[rows], targets[rows], files[rows]
-    sentence_rank = sentence_ranks[sentence_codes]
     # the smallest evidence node of each (target, file, sentence)
-    order = np.lexsort((evidence, sentence_codes, file, target))
-    evidence, target, file, code, rank = (column[order] for column in (evidence, target, file, sentence_codes,
-                                                                        sentence_rank))
-    new_row = np.ones(len(order), dtype=bool)
-    new_row[1:] = (target[1:] != target[:-1]) | (file[1:] != file[:-1]) | (code[1:] != code[:-1])
-    evidence, target, file, rank = evidence[new_row], target[new_row], file[new_row], rank[new_row]
-    # each file's sentences in turn: its first (English first, then by text), then its second, ...
-    order = np.lexsort((rank, file, target))
-    evidence, target, file = evidence[order], target[order], file[order]
+    order = np.lexsort((evidence, code, file, target))
+    evidence, target, file, code = evidence[order], target[order], file[order], code[order]
+    first_of_row = _place_in_group(target, file, code) == 0
+    evidence, target, file, code = (column[first_of_row] for column in (evidence, target, file, code))
+    # each file's sentences in turn, the rows being sorted by code within each file: its first (English first,
+    # then by text), then its second, ...
     turn = _place_in_group(target, file)
     order = np.lexsort((file, turn, target))
     evidence, target = evidence[order], target[order]
@@ -548,8 +544,7 @@ def _evidence_file_codes(quads: QuadTable, nodes: np.ndarray, derived_from: str,
     file = posting_file[np.searchsorted(unique_postings, postings)] if len(postings) else np.empty(0, np.int64)
     named = file != rank_of[""]
     evidence, file = evidence[named], file[named]
-    first = np.ones(len(evidence), dtype=bool)
-    first[1:] = evidence[1:] != evidence[:-1]
+    first = _place_in_group(evidence) == 0
     evidence, file = evidence[first], file[first]
     codes = np.full(len(nodes), rank_of[""], dtype=np.int64)
     found = np.searchsorted(evidence, nodes)
@@ -560,16 +555,16 @@ def _evidence_file_codes(quads: QuadTable, nodes: np.ndarray, derived_from: str,
     return codes
 
 
-def _sentence_codes(sentences: np.ndarray, read: LiteralReader) -> tuple[np.ndarray, np.ndarray]:
-    """A code for each sentence term (-1 where it is no literal), the same for the same (text, language), and
-    each code's rank in the panel's order within a notice: English first, then by text."""
+def _sentence_codes(sentences: np.ndarray, read: LiteralReader) -> np.ndarray:
+    """A code for each sentence term (-1 where it is no literal), the same for the same (text, language);
+    codes follow the panel's order within a notice: English first, then by text."""
     unique, inverse = np.unique(sentences, return_inverse=True)
     keys = [read(number) for number in unique.tolist()]
     distinct = sorted({(lang or "", text) for text, lang in (key for key in keys if key is not None)},
                       key=lambda key: (key[0] != "en", key[1], key[0]))
     code_of = {key: code for code, key in enumerate(distinct)}
     codes = np.array([-1 if key is None else code_of[(key[1] or "", key[0])] for key in keys], dtype=np.int64)
-    return codes[inverse] if len(sentences) else np.empty(0, np.int64), np.arange(len(distinct), dtype=np.int64)
+    return codes[inverse] if len(sentences) else np.empty(0, np.int64)
 
 
 # ------------------------------------------------------------ chart places
