@@ -119,13 +119,12 @@ def prepare_answers(store: ox.Store, store_dir: Path, queries: Path | None = Non
 def _prepare(dataset: Any, queries: Path | None, name: str) -> bool:
     """Keep the answer of one library query at its defaults, as ``natokg query NAME`` will ask it."""
     from kg.queries import bind_parameters, resolve_named
-    from kg.query import bind_values, run_on_oxigraph
+    from kg.query import bind_values, run_keeping_answers
 
     try:
         query = resolve_named(name, queries)
         sparql = bind_values(query.text, bind_parameters(dataset, query.params))
-        if recall(dataset.answers, sparql) is None:
-            keep(dataset.answers, sparql, run_on_oxigraph(dataset.oxigraph, sparql))
+        run_keeping_answers(dataset.oxigraph, sparql, dataset.answers, keep_after=0)
     except Exception:  # noqa: BLE001 - an answer not prepared is computed when asked; the build goes on
         return False
     return True

@@ -277,8 +277,9 @@ def run_query(target: Any, sparql: str, bindings: Mapping[str, Binding] | None =
     raise TypeError(f"cannot run SPARQL on {type(target).__name__}")
 
 
-def run_keeping_answers(store: ox.Store, sparql: str, answers: Path) -> QueryResult:
-    """The answer kept in ``answers`` for this query, else the engine's, kept there when it was slow."""
+def run_keeping_answers(store: ox.Store, sparql: str, answers: Path, keep_after: float | None = None) -> QueryResult:
+    """The answer kept in ``answers`` for this query, else the engine's, kept there when it took at least
+    ``keep_after`` seconds (:data:`kg.answers.KEEP_AFTER_SECONDS` by default; 0 keeps every answer)."""
     from kg.answers import KEEP_AFTER_SECONDS, keep, recall
 
     kept = recall(answers, sparql)
@@ -286,7 +287,7 @@ def run_keeping_answers(store: ox.Store, sparql: str, answers: Path) -> QueryRes
         return kept
     start = time.perf_counter()
     result = run_on_oxigraph(store, sparql)
-    if time.perf_counter() - start >= KEEP_AFTER_SECONDS:
+    if time.perf_counter() - start >= (KEEP_AFTER_SECONDS if keep_after is None else keep_after):
         keep(answers, sparql, result)
     return result
 
