@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -194,27 +196,43 @@ def sparql_term(term: Node) -> str:
 Binding = Node | list[Node | None]
 
 
+#: Most rows one VALUES block may get from the product of the lists; past it each list gets a block of its own.
+MAX_VALUES_ROWS = 1024
+
+
 def values_clause(bindings: Mapping[str, Binding]) -> str:
-    """``VALUES (?a ?b) { (term term) }`` for the single terms, then ``VALUES ?c { term ... }`` for each list.
+    """One ``VALUES (?a ?b) { (term term) ... }`` block binding every variable at once.
 
     A list binds its variable to each of its terms in turn (``UNDEF`` for
-    None); an empty list makes the whole group fail, so the query answers nothing.
+    None): the block holds one row per combination of the lists' terms. An
+    empty list makes the whole group fail, so the query answers nothing. One
+    block rather than one per variable matters for speed: given
+    ``VALUES ?a {...} VALUES ?b {...}``, Oxigraph joins the two blocks after
+    matching the patterns, while the rows of one block seed the patterns
+    (a look-up from a post's role and unit: 19 ms against 0.1 ms on 10,000
+    notices). Past ``MAX_VALUES_ROWS`` combinations each list gets a block of its own.
     """
     for name in bindings:
         if not VARIABLE_NAME.fullmatch(name):
             raise QueryError(f"{name!r} is not a SPARQL variable name")
-    single = {name: term for name, term in bindings.items() if not isinstance(term, list)}
-    clauses = []
-    if single:
-        variables = " ".join(f"?{name}" for name in single)
-        terms = " ".join(sparql_term(term) for term in single.values())
-        clauses.append(f"VALUES ({variables}) {{ ({terms}) }}")
-    for name, terms in bindings.items():
-        if isinstance(terms, list):
-            listed = " ".join("UNDEF" if term is None else sparql_term(term) for term in terms)
+    if not bindings:
+        return ""
+    choices = {name: term if isinstance(term, list) else [term] for name, term in bindings.items()}
+    for name, terms in choices.items():
+        if not terms:
             # an empty VALUES block is valid SPARQL, but not every engine takes it
-            clauses.append(f"VALUES ?{name} {{ {listed} }}" if terms else f"VALUES ?{name} {{ UNDEF }} FILTER(1 = 0)")
-    return " ".join(clauses)
+            return f"VALUES ?{name} {{ UNDEF }} FILTER(1 = 0)"
+    if math.prod(len(terms) for terms in choices.values()) > MAX_VALUES_ROWS:
+        return " ".join(_values_block({name: terms}) for name, terms in choices.items())
+    return _values_block(choices)
+
+
+def _values_block(choices: Mapping[str, list[Node | None]]) -> str:
+    """``VALUES (?a ?b) { (a1 b1) (a1 b2) ... }``: a row for each combination of the variables' terms."""
+    variables = " ".join(f"?{name}" for name in choices)
+    texts = [["UNDEF" if term is None else sparql_term(term) for term in terms] for terms in choices.values()]
+    rows = " ".join(f"({' '.join(row)})" for row in itertools.product(*texts))
+    return f"VALUES ({variables}) {{ {rows} }}"
 
 
 def where_group_start(sparql: str) -> int:

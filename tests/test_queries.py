@@ -26,7 +26,7 @@ from kg.queries import (
     resolve_query,
     run_named,
 )
-from kg.query import bind_values, format_result, parameter_term, run_query, tsv_term, where_group_start
+from kg.query import bind_values, format_result, parameter_term, run_query, tsv_term, values_clause, where_group_start
 from kg.store import open_store
 
 runner = CliRunner()
@@ -427,6 +427,32 @@ def test_queries_node_parameters_same_answers_on_an_rdflib_graph(store):
     graph = union_graph(store)
     for name, values in [("unit-mentions", {"unit": "rs"}), ("reports-to", {}), ("reporting-chain", {"post": "240696"})]:
         assert run_named(store, name, values).rows == run_named(graph, name, values).rows != []
+
+
+def test_queries_every_library_query_same_rows_on_an_rdflib_graph(store):
+    graph = union_graph(store)
+    for name, query in library().items():
+        every = [{}] + [{param.name: "*"} for param in query.params if param.node]
+        for values in every:
+            assert run_named(store, name, values).rows == run_named(graph, name, values).rows, (name, values)
+
+
+def test_queries_several_node_values_go_into_one_values_block(store):
+    units = [URIRef(RESILIENCE_SECTION), URIRef(iri_of(store, "Operations Division"))]
+    clause = values_clause({"unit": units, "role": [None], "lang": Literal("en")})
+    assert clause.count("VALUES") == 1
+    assert clause.startswith("VALUES (?unit ?role ?lang) {") and clause.count("UNDEF") == 2
+    sparql = "SELECT ?label WHERE { ?unit skos:prefLabel ?label FILTER(lang(?label) = ?lang) } ORDER BY ?label"
+    bindings = {"unit": units, "role": [None], "lang": Literal("en")}
+    assert column(run_query(store, sparql, bindings), "label") == ["Operations Division", "Resilience Section"]
+    assert run_query(store, sparql, {**bindings, "role": []}).rows == []
+
+
+def test_queries_values_past_the_row_cap_get_a_block_each(store):
+    many = [Literal(str(number)) for number in range(40)]
+    assert values_clause({"a": many, "b": many}).count("VALUES") == 2
+    sparql = "SELECT (COUNT(*) AS ?n) WHERE { }"
+    assert run_query(store, sparql, {"a": many, "b": many}).rows == [("1600",)]
 
 
 def test_queries_reporting_lines_has_no_repeated_rows(store):
