@@ -162,19 +162,6 @@ def test_answers_the_query_command_prints_the_same_table_twice(out: Path, keep_e
 # ------------------------------------------------------------ prepared answers
 
 
-def asked_of_the_engine(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The SPARQL the engine is asked from now on (the store's own answers are not counted)."""
-    asked: list[str] = []
-    engine = kg.query.run_on_oxigraph
-
-    def recording(store, sparql):
-        asked.append(sparql)
-        return engine(store, sparql)
-
-    monkeypatch.setattr(kg.query, "run_on_oxigraph", recording)
-    return asked
-
-
 def seeds_built(out: Path, jobs: int = 1) -> Path:
     build_to([SEEDS], out, jobs=jobs)
     return out
@@ -182,7 +169,7 @@ def seeds_built(out: Path, jobs: int = 1) -> Path:
 
 @pytest.mark.parametrize("loader", ["in this process", "in a loader process"])
 def test_answers_a_big_build_prepares_every_library_query(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          loader: str) -> None:
+                                                          asked_of_the_engine, loader: str) -> None:
     import kg.pipeline
     import kg.store
 
@@ -192,7 +179,7 @@ def test_answers_a_big_build_prepares_every_library_query(tmp_path: Path, monkey
     out = seeds_built(tmp_path / "out")
     names = sorted(library())
     computed = {name: run_named(open_store(out, keep_answers=False), name) for name in names}
-    asked = asked_of_the_engine(monkeypatch)
+    asked = asked_of_the_engine()
     prepared = {name: run_named(open_store(out), name) for name in names}
     assert not [sparql for sparql in asked if "# title:" in sparql]  # no library query was computed again
     for name in names:
@@ -200,8 +187,8 @@ def test_answers_a_big_build_prepares_every_library_query(tmp_path: Path, monkey
         assert format_result(prepared[name]) == format_result(computed[name]), name
 
 
-def test_answers_a_rebuild_prepares_them_again_from_the_new_graph(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_answers_a_rebuild_prepares_them_again_from_the_new_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 asked_of_the_engine) -> None:
     import kg.pipeline
     import kg.store
 
@@ -216,7 +203,7 @@ def test_answers_a_rebuild_prepares_them_again_from_the_new_graph(tmp_path: Path
     before = run_named(open_store(out), "notices").rows
     (sorted(folder.glob("*.txt"))[0]).unlink()
     build_to([folder], out, jobs=1)
-    asked = asked_of_the_engine(monkeypatch)
+    asked = asked_of_the_engine()
     after = run_named(open_store(out), "notices").rows
     assert not [sparql for sparql in asked if "# title:" in sparql]
     assert len(after) == len(before) - 1
@@ -243,7 +230,7 @@ def test_answers_a_library_query_that_fails_leaves_the_others_prepared(out: Path
 @pytest.mark.parametrize("updater", ["in this process", "in a child process"])
 def test_answers_a_rebuild_that_changes_no_graph_keeps_every_answer(tmp_path: Path, keep_every_answer,
                                                                     monkeypatch: pytest.MonkeyPatch,
-                                                                    updater: str) -> None:
+                                                                    asked_of_the_engine, updater: str) -> None:
     import kg.store
 
     if updater == "in a child process":
@@ -251,6 +238,6 @@ def test_answers_a_rebuild_that_changes_no_graph_keeps_every_answer(tmp_path: Pa
     out = seeds_built(tmp_path / "out")
     computed = run_query(open_store(out), UNITS_IN_FRENCH)  # kept: a query of the user's own
     build_to([SEEDS], out, jobs=1)  # the same notices: the same graphs
-    asked = asked_of_the_engine(monkeypatch)
+    asked = asked_of_the_engine()
     assert run_query(open_store(out), UNITS_IN_FRENCH).rows == computed.rows
     assert asked == []

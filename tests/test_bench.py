@@ -229,17 +229,14 @@ def test_queries_are_measured_on_the_engine_and_asked_again_from_kept_answers(
 
 
 def test_queries_as_built_are_read_from_the_answers_a_big_build_prepared(
-        seeds_out: Path, monkeypatch: pytest.MonkeyPatch, few_queries: list[str]):
+        seeds_out: Path, monkeypatch: pytest.MonkeyPatch, few_queries: list[str], asked_of_the_engine):
     import pyoxigraph as ox
 
-    import kg.query
     from kg.answers import prepare_answers
     from kg.store import open_store
 
     store_dir = open_store(seeds_out).path
-    asked: list[str] = []
-    engine = kg.query.run_on_oxigraph
-    monkeypatch.setattr(kg.query, "run_on_oxigraph", lambda store, sparql: asked.append(sparql) or engine(store, sparql))
+    asked = asked_of_the_engine()
     computed_as_built: list[int] = []
     forget = bench.forget_answers
     monkeypatch.setattr(bench, "forget_answers", lambda store: computed_as_built.append(
