@@ -27,6 +27,21 @@ def test_cli_build_prints_summary_and_writes_outputs(tmp_path: Path) -> None:
     assert (tmp_path / "graph.ttl").is_file() and (tmp_path / "store").is_dir()
 
 
+def test_cli_build_reports_with_the_collector_paused_then_turns_it_back_on(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import kg.cli
+
+    states = []
+    report = kg.cli._print_report
+    monkeypatch.setattr(kg.cli, "_print_report", lambda *args: states.append(gc.isenabled()) or report(*args))
+    assert gc.isenabled()
+    assert run("build", str(SEEDS), "--out", str(tmp_path)).exit_code == 0
+    assert states == [False], "the report is printed before the collector walks the build's objects again"
+    assert gc.isenabled(), "a program that runs the command in its own process gets its collector back"
+
+
 def test_cli_build_says_when_the_library_answers_are_prepared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import kg.pipeline
 
