@@ -439,11 +439,11 @@ def test_queries_every_library_query_same_rows_on_an_rdflib_graph(store):
 
 def test_queries_several_node_values_go_into_one_values_block(store):
     units = [URIRef(RESILIENCE_SECTION), URIRef(iri_of(store, "Operations Division"))]
-    clause = values_clause({"unit": units, "role": [None], "lang": Literal("en")})
+    bindings = {"unit": units, "role": [None], "lang": Literal("en")}
+    clause = values_clause(bindings)
     assert clause.count("VALUES") == 1
     assert clause.startswith("VALUES (?unit ?role ?lang) {") and clause.count("UNDEF") == 2
     sparql = "SELECT ?label WHERE { ?unit skos:prefLabel ?label FILTER(lang(?label) = ?lang) } ORDER BY ?label"
-    bindings = {"unit": units, "role": [None], "lang": Literal("en")}
     assert column(run_query(store, sparql, bindings), "label") == ["Operations Division", "Resilience Section"]
     assert run_query(store, sparql, {**bindings, "role": []}).rows == []
 
