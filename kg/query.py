@@ -36,6 +36,7 @@ from rdflib.term import Node
 
 from kg.build import PREFIXES, compact_iri, union_graph
 from kg.errors import QueryError
+from kg.order import OrderKey, sort_solutions
 from kg.store import rdflib_from_ox, to_ox_term
 
 Cell = Node | None
@@ -272,6 +273,50 @@ def bind_values(sparql: str, bindings: Mapping[str, Binding] | None) -> str:
     position = where_group_start(sparql) + 1
     return f"{sparql[:position]} {values_clause(bindings)} {sparql[position:]}"
 
+def split_order_by(sparql: str) -> tuple[str, list[OrderKey]] | None:
+    """The query without its closing ``ORDER BY``, and the variables it ordered by; None when it has none
+    that :func:`kg.order.sort_solutions` can do instead.
+
+    That is an ORDER BY of plain variables, each alone or in ``ASC()`` or
+    ``DESC()``, after the query's last closing brace and at its very end
+    (no LIMIT or OFFSET, which would need the engine's order).
+    """
+    tokens = list(SPARQL_TOKEN.finditer(sparql))
+    last_brace = max((i for i, t in enumerate(tokens) if t.group() == "}"), default=None)
+    if last_brace is None:
+        return None
+    tail = [t for t in tokens[last_brace + 1:] if t.lastgroup != "comment"]
+    order_at = next((i for i in range(len(tail) - 1)
+                     if tail[i].group().upper() == "ORDER" and tail[i + 1].group().upper() == "BY"), None)
+    if order_at is None:
+        return None
+    keys = _order_keys([t.group() for t in tail[order_at + 2:]])
+    start = tail[order_at].start()
+    rest = SPARQL_TOKEN.sub("", sparql[start:])  # what no token matched: only spaces may be left
+    if not keys or rest.strip():
+        return None
+    return sparql[:start], keys
+
+
+def _order_keys(words: list[str]) -> list[OrderKey]:
+    """``?a DESC(?b) ASC(?c)`` as [("a", False), ("b", True), ("c", False)]; [] for anything else."""
+    keys: list[OrderKey] = []
+    position = 0
+    while position < len(words):
+        word = words[position]
+        if word.startswith(("?", "$")) and VARIABLE_NAME.fullmatch(word[1:]):
+            keys.append((word[1:], False))
+            position += 1
+        elif word.upper() in ("ASC", "DESC") and words[position + 1:position + 2] == ["("] \
+                and words[position + 3:position + 4] == [")"] and words[position + 2][:1] in "?$" \
+                and VARIABLE_NAME.fullmatch(words[position + 2][1:]):
+            keys.append((words[position + 2][1:], word.upper() == "DESC"))
+            position += 4
+        else:
+            return []
+    return keys
+
+
 # ----------------------------------------------------------------- running
 
 
@@ -311,9 +356,14 @@ def run_keeping_answers(store: ox.Store, sparql: str, answers: Path, keep_after:
 
 
 def run_on_oxigraph(store: ox.Store, sparql: str) -> QueryResult:
+    """The engine's answer; a SELECT's closing ORDER BY is done here on the rows it gives (see :mod:`kg.order`)."""
+    return _run_on_oxigraph(store, sparql, split_order_by(sparql) if first_keyword(sparql) == "SELECT" else None)
+
+
+def _run_on_oxigraph(store: ox.Store, sparql: str, ordered: tuple[str, list[OrderKey]] | None) -> QueryResult:
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     try:
-        raw = store.query(sparql, use_default_graph_as_union=True, prefixes=prefixes)
+        raw = store.query(sparql if ordered is None else ordered[0], use_default_graph_as_union=True, prefixes=prefixes)
     except SyntaxError as error:
         raise QueryError(oxigraph_syntax_message(str(error))) from error
     except OSError as error:
@@ -323,6 +373,10 @@ def run_on_oxigraph(store: ox.Store, sparql: str) -> QueryResult:
     if isinstance(raw, ox.QuerySolutions):
         variables = [v.value for v in raw.variables]
         solutions = [tuple(solution[name] for name in variables) for solution in raw]
+        if ordered is not None:
+            if not all(name in variables for name, _ in ordered[1]):  # ordered by a variable it does not show
+                return _run_on_oxigraph(store, sparql, None)
+            solutions = sort_solutions(variables, solutions, ordered[1])
         rows = [tuple(ox_text(cell) for cell in solution) for solution in solutions]
         return QueryResult(kind="SELECT", variables=variables, rows=rows, raw=raw, cells=solutions)
     triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in raw]

@@ -198,3 +198,61 @@ def test_query_load_query_text_reads_a_file(tmp_path: Path):
 def test_query_load_query_text_missing_file_is_a_query_error(tmp_path: Path):
     with pytest.raises(QueryError, match="no such query file"):
         load_query_text(str(tmp_path / "missing.rq"))
+
+
+# ------------------------------------------------------- ORDER BY done in Python
+
+ORDERED_FACTS = b"""
+<http://ex/a> <http://ex/n> "10"^^<http://www.w3.org/2001/XMLSchema#integer> ; <http://ex/name> "beta" .
+<http://ex/b> <http://ex/n> "9"^^<http://www.w3.org/2001/XMLSchema#integer> ; <http://ex/name> "alpha" .
+<http://ex/c> <http://ex/n> "9.5"^^<http://www.w3.org/2001/XMLSchema#decimal> ; <http://ex/name> "Zulu" .
+<http://ex/d> <http://ex/name> "gamma" .
+<http://ex/e> <http://ex/n> "10"^^<http://www.w3.org/2001/XMLSchema#integer> ; <http://ex/name> "alpha" .
+"""
+
+
+@pytest.fixture(scope="module")
+def ordered_store():
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(ORDERED_FACTS, ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("http://ex/g"))
+    return store
+
+
+@pytest.mark.parametrize("order", ["?n ?name", "DESC(?n) ?name", "?name DESC(?n)", "ASC(?name) ASC(?s)", "desc(?s)"])
+def test_query_order_by_done_in_python_gives_the_engines_order(ordered_store, order: str):
+    from kg.query import split_order_by
+
+    sparql = f"SELECT ?s ?n ?name WHERE {{ ?s <http://ex/name> ?name OPTIONAL {{ ?s <http://ex/n> ?n }} }}\nORDER BY {order}"
+    assert split_order_by(sparql) is not None
+    engine = [tuple(s[v] for v in ("s", "n", "name"))
+              for s in ordered_store.query(sparql, use_default_graph_as_union=True)]
+    ours = run_query(ordered_store, sparql)
+    assert ours.cells == engine  # unbound first, 9 < 9.5 < 10 as numbers, "Zulu" < "alpha" as text
+
+
+def test_query_order_by_a_variable_not_shown_is_left_to_the_engine(ordered_store):
+    sparql = "SELECT ?s WHERE { ?s <http://ex/n> ?n ; <http://ex/name> ?name } ORDER BY DESC(?n) ?name"
+    assert run_query(ordered_store, sparql).rows == [("http://ex/e",), ("http://ex/a",), ("http://ex/c",), ("http://ex/b",)]
+
+
+@pytest.mark.parametrize("sparql", [
+    "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 2",  # LIMIT needs the engine's order
+    "SELECT ?s WHERE { ?s ?p ?o } ORDER BY LCASE(STR(?s))",  # an expression
+    "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s } }",  # a sub-query's
+    'SELECT ?s WHERE { ?s ?p "} ORDER BY ?s" }',  # words inside a string
+    "SELECT ?s WHERE { ?s ?p ?o } ORDER BY (?s)",
+])
+def test_query_split_order_by_keeps_what_python_cannot_do(sparql: str):
+    from kg.query import split_order_by
+
+    assert split_order_by(sparql) is None
+
+
+def test_query_split_order_by_reads_the_keys_and_keeps_the_rest():
+    from kg.query import split_order_by
+
+    text, keys = split_order_by("SELECT ?a ?b { ?a ?p ?b } GROUP BY ?a ?b\n# the order\nORDER BY ?a DESC( ?b ) # last\n")
+    assert text == "SELECT ?a ?b { ?a ?p ?b } GROUP BY ?a ?b\n# the order\n"
+    assert keys == [("a", False), ("b", True)]
