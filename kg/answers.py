@@ -97,8 +97,11 @@ def prepare_answers(store: ox.Store, store_dir: Path, queries: Path | None = Non
     """Answer every library query of ``queries`` (the library by default) at its default parameters and
     keep each answer, fast or slow, in the store's ``answers/`` folder; the names of the queries answered.
 
-    Called by the process that filled the store, once it is complete: its
-    answers then never change.  The store's engine leaves Python's lock while
+    Called by the process that filled the store, once its quads are in: its
+    answers then never change.  A node parameter's name is looked up in the
+    index of names the build writes beside the store meanwhile
+    (:func:`kg.names.index_while_filling`), or by comparing every name if
+    it is not there yet.  The store's engine leaves Python's lock while
     it computes, so ``threads`` queries are answered at once.  Preparing is
     best effort, like keeping: a query that fails here (a library query
     edited into bad SPARQL) is left for ``natokg query`` to report, and the
@@ -106,10 +109,11 @@ def prepare_answers(store: ox.Store, store_dir: Path, queries: Path | None = Non
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    from kg.names import index_while_filling
     from kg.queries import query_names
     from kg.store import StoreDataset
 
-    dataset = StoreDataset(store, store_dir, store_dir / ANSWERS_DIRNAME)
+    dataset = StoreDataset(store, store_dir, store_dir / ANSWERS_DIRNAME, names=index_while_filling(store_dir))
     names = query_names(queries)
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         answered = list(pool.map(partial(_prepare, dataset, queries), names))
@@ -123,7 +127,7 @@ def _prepare(dataset: Any, queries: Path | None, name: str) -> bool:
 
     try:
         query = resolve_named(name, queries)
-        sparql = bind_values(query.text, bind_parameters(dataset, query.params))
+        sparql = bind_values(query.text, bind_parameters(dataset, query.params), for_oxigraph=True)  # as run_query binds it
         run_keeping_answers(dataset.oxigraph, sparql, dataset.answers, keep_after=0)
     except Exception:  # noqa: BLE001 - an answer not prepared is computed when asked; the build goes on
         return False

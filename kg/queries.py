@@ -43,6 +43,7 @@ from rdflib.term import Node
 
 from kg.config import project_folder
 from kg.errors import QueryError
+from kg.names import NAME_PATH, REFERENCE_PATH, nodes_named_ignoring_case
 from kg.query import (
     Binding,
     QueryResult,
@@ -65,9 +66,6 @@ PARAM_LINE = re.compile(
 PARAM_SYNTAX = "# param: NAME = default value (description)"
 #: A value that leaves a node parameter unbound: any node.
 ANY = "*"
-#: The properties whose values name a node, and the path from a notice reference to its post.
-NAME_PATH = "skos:prefLabel|skos:altLabel|kgo:acronym|rdfs:label"
-REFERENCE_PATH = "^kgo:advertises/schema:identifier"
 
 
 def find_queries_dir() -> Path:
@@ -267,7 +265,8 @@ def named_nodes(target: Any, term: Node) -> list[Node | None]:
 
     ``*`` stands for any node ([None]: left unbound); an IRI for itself; a
     text for the nodes with that name, acronym, label or notice reference,
-    compared exactly first (index look-ups), else ignoring case (a scan).
+    compared exactly first (index look-ups), else ignoring case (the store's
+    index of names in lower case; a scan of every name elsewhere).
     """
     text = str(term)
     if isinstance(term, Literal) and text.strip() == ANY:
@@ -284,6 +283,11 @@ def _nodes_named(target: Any, text: str) -> set[Node]:
 
 
 def _nodes_named_ignoring_case(target: Any, text: str) -> set[Node]:
+    """From the store's index of names (see :mod:`kg.names`), else by comparing every name."""
+    index = getattr(target, "names", None)
+    indexed = nodes_named_ignoring_case(index, text) if isinstance(index, Path) else None
+    if indexed is not None:
+        return {URIRef(node) for node in indexed}
     key = sparql_term(Literal(text.lower()))
     return _nodes_found(target, f"?node {NAME_PATH}|{REFERENCE_PATH} ?name FILTER(LCASE(STR(?name)) = {key})")
 

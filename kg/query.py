@@ -201,12 +201,15 @@ Binding = Node | list[Node | None]
 MAX_VALUES_ROWS = 1024
 
 
-def values_clause(bindings: Mapping[str, Binding]) -> str:
+def values_clause(bindings: Mapping[str, Binding], empty_block: bool = False) -> str:
     """One ``VALUES (?a ?b) { (term term) ... }`` block binding every variable at once.
 
     A list binds its variable to each of its terms in turn (``UNDEF`` for
     None): the block holds one row per combination of the lists' terms. An
-    empty list makes the whole group fail, so the query answers nothing. One
+    empty list makes the whole group fail, so the query answers nothing: with
+    ``empty_block``, as an empty block, which Oxigraph takes and answers at
+    once; else as a FILTER that any engine takes, but that Oxigraph applies
+    only after matching every pattern (a second at 10,000 notices). One
     block rather than one per variable matters for speed: given
     ``VALUES ?a {...} VALUES ?b {...}``, Oxigraph joins the two blocks after
     matching the patterns, while the rows of one block seed the patterns
@@ -220,9 +223,8 @@ def values_clause(bindings: Mapping[str, Binding]) -> str:
         return ""
     choices = {name: term if isinstance(term, list) else [term] for name, term in bindings.items()}
     for name, terms in choices.items():
-        if not terms:
-            # an empty VALUES block is valid SPARQL, but not every engine takes it
-            return f"VALUES ?{name} {{ UNDEF }} FILTER(1 = 0)"
+        if not terms:  # an empty VALUES block is valid SPARQL, but rdflib's engine fails on it
+            return f"VALUES ?{name} {{ }}" if empty_block else f"VALUES ?{name} {{ UNDEF }} FILTER(1 = 0)"
     if math.prod(len(terms) for terms in choices.values()) > MAX_VALUES_ROWS:
         return " ".join(_values_block({name: terms}) for name, terms in choices.items())
     return _values_block(choices)
@@ -262,16 +264,17 @@ def where_group_start(sparql: str) -> int:
     return first_open
 
 
-def bind_values(sparql: str, bindings: Mapping[str, Binding] | None) -> str:
+def bind_values(sparql: str, bindings: Mapping[str, Binding] | None, for_oxigraph: bool = False) -> str:
     """The query with a VALUES row for ``bindings`` at the start of its WHERE group.
 
     The row goes on the line of the opening brace, so that a syntax error
-    elsewhere is still reported at its own line.
+    elsewhere is still reported at its own line.  ``for_oxigraph``: the
+    query is for Oxigraph, which takes an empty VALUES block (see :func:`values_clause`).
     """
     if not bindings:
         return sparql
     position = where_group_start(sparql) + 1
-    return f"{sparql[:position]} {values_clause(bindings)} {sparql[position:]}"
+    return f"{sparql[:position]} {values_clause(bindings, empty_block=for_oxigraph)} {sparql[position:]}"
 
 def split_order_by(sparql: str) -> tuple[str, list[OrderKey]] | None:
     """The query without its closing ``ORDER BY``, and the variables it ordered by; None when it has none
@@ -330,8 +333,8 @@ def run_query(target: Any, sparql: str, bindings: Mapping[str, Binding] | None =
     if not sparql.strip():
         raise QueryError("the query is empty")
     refuse_update(sparql)
-    sparql = bind_values(sparql, bindings)
     oxigraph = target if isinstance(target, ox.Store) else getattr(target, "oxigraph", None)
+    sparql = bind_values(sparql, bindings, for_oxigraph=isinstance(oxigraph, ox.Store))
     if isinstance(oxigraph, ox.Store):
         answers = getattr(target, "answers", None)
         return run_on_oxigraph(oxigraph, sparql) if answers is None else run_keeping_answers(oxigraph, sparql, answers)

@@ -57,6 +57,7 @@ from kg.config import ANSWERS_DIRNAME, GRAPH_TRIG, GRAPH_TTL, STORE_DIRNAME
 from kg.errors import StoreError
 from kg.forked import ForkedTask
 from kg.model import Corpus
+from kg.names import NAME_INDEX, index_while_filling, write_name_index
 
 #: A file Oxigraph (RocksDB) always keeps in a store folder.
 STORE_MARKER = "CURRENT"
@@ -394,6 +395,16 @@ class QuadTable:
         order = order[predicates[order] == number]
         return subjects[order], objects[order]
 
+    def predicate_pairs(self, predicate: str) -> tuple[np.ndarray, np.ndarray]:
+        """The (subjects, objects) of the quads with ``predicate``, as term numbers, in no order and
+        once a graph: :meth:`pairs` without sorting the triples."""
+        _, subjects, predicates, objects = self._seal()
+        number = self._predicate_numbers().get(predicate)
+        if number is None:
+            return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint32)
+        rows = predicates == number
+        return subjects[rows], objects[rows]
+
     def subject_objects(self, predicate: str) -> Iterator[tuple[int, int]]:
         """(subject, object) term numbers of the triples with ``predicate``, as rdflib's Graph gives terms."""
         subjects, objects = self.pairs(predicate)
@@ -475,7 +486,7 @@ def write_outputs(source: QuadTable | Dataset | Corpus, out_dir: Path) -> dict[s
     return {
         "turtle": write_file_atomically(out_dir / GRAPH_TTL, lambda path: write_turtle(table, path)),
         "trig": write_file_atomically(out_dir / GRAPH_TRIG, lambda path: write_trig(table, path)),
-        "store": write_store(out_dir / STORE_DIRNAME, table.quads()),
+        "store": write_store(out_dir / STORE_DIRNAME, table),
     }
 
 
@@ -504,11 +515,12 @@ def _sync(name: str) -> None:
         os.fsync(handle.fileno())
 
 
-def write_store(store_dir: Path, quads: Iterable[ox.Quad]) -> Path:
-    """Build a new Oxigraph store beside ``store_dir`` and swap it in."""
+def write_store(store_dir: Path, table: QuadTable) -> Path:
+    """Build a new Oxigraph store of the table's quads, with its index of names, beside ``store_dir`` and swap it in."""
     fresh = new_store_folder(store_dir)
     try:
-        fill_store(fresh, quads)
+        fill_store(fresh, table.quads())
+        write_name_index(table, fresh / NAME_INDEX)
         swap_directory(fresh, store_dir)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -578,6 +590,7 @@ class StoreLoad:
         self.store_dir = store_dir
         self.prepare = prepare  # whether the loader prepares the library's answers (see kg.answers)
         self.fresh = new_store_folder(store_dir)
+        self.names = index_while_filling(self.fresh)  # moved into the store's folder once it is complete
         self.child: subprocess.Popen | None = None
         self.task: ForkedTask | None = None
         self._update_files: tuple[Path, ...] = ()  # what an update is given, removed once done
@@ -602,8 +615,9 @@ class StoreLoad:
         return load
 
     def table_made(self, table: QuadTable) -> StoreLoad:
-        """Note the digests of the graphs of ``table``, the quads being loaded."""
+        """Write the index of the names of ``table``, the quads being loaded, and note its graphs' digests."""
         try:
+            write_name_index(table, self.names)
             self.digests = table.graph_digests()
         except BaseException:
             self.abandon()
@@ -617,6 +631,7 @@ class StoreLoad:
             self.digests = table.graph_digests()
             update = update_plan(previous, self.digests, table)
         try:
+            write_name_index(table, self.names)  # before a loader or an updater prepares answers with it
             if update is not None:
                 self._start_update(table, previous, update, quads)  # type: ignore[arg-type]
             elif quads > BACKGROUND_LOAD_QUADS:
@@ -626,8 +641,12 @@ class StoreLoad:
         except BaseException:
             self.abandon()
             raise
-        if previous is None:
-            self.table_made(table)  # a full load does not wait for the digests
+        if previous is None:  # a full load does not wait for the digests
+            try:
+                self.digests = table.graph_digests()
+            except BaseException:
+                self.abandon()
+                raise
 
     def _start_loader(self, write: Callable[[IO[bytes]], None]) -> None:
         """The loader process, and a forked child that writes N-Quads into its standard input.
@@ -683,6 +702,8 @@ class StoreLoad:
             (self.fresh / GRAPH_DIGESTS).write_text(json.dumps(self.digests, sort_keys=True), encoding="utf-8")
             for name, text in (notes or {}).items():
                 (self.fresh / name).write_text(text, encoding="utf-8")
+            if self.names.is_file():
+                os.replace(self.names, self.fresh / NAME_INDEX)
             swap_directory(self.fresh, self.store_dir)
         except BaseException:
             self.abandon()
@@ -708,6 +729,7 @@ class StoreLoad:
             self.child.kill()
             self.child.wait()
         shutil.rmtree(self.fresh, ignore_errors=True)
+        self.names.unlink(missing_ok=True)
         self._remove_update_files()
 
     def _remove_update_files(self) -> None:
@@ -985,10 +1007,11 @@ class StoreDataset(Dataset):
     Turtle.  ``oxigraph`` is the underlying :class:`pyoxigraph.Store`, for
     SPARQL without going through rdflib; ``path`` is the store folder;
     ``answers`` the folder where slow answers are kept for the next time
-    they are asked (see :mod:`kg.answers`), None to keep none.
+    they are asked (see :mod:`kg.answers`), None to keep none; ``names``
+    the store's index of names (see :mod:`kg.names`), in its folder by default.
     """
 
-    def __init__(self, oxigraph: ox.Store, path: Path, answers: Path | None = None) -> None:
+    def __init__(self, oxigraph: ox.Store, path: Path, answers: Path | None = None, names: Path | None = None) -> None:
         from oxrdflib import OxigraphStore  # with rdflib's SPARQL engine, which a build never needs
 
         super().__init__(store=OxigraphStore(store=oxigraph), default_union=True)
@@ -996,6 +1019,7 @@ class StoreDataset(Dataset):
         self.oxigraph = oxigraph
         self.path = path
         self.answers = answers
+        self.names = path / NAME_INDEX if names is None else names
 
     def quad_count(self) -> int:
         return len(self.oxigraph)

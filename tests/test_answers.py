@@ -227,6 +227,26 @@ def test_answers_a_library_query_that_fails_leaves_the_others_prepared(out: Path
     assert len(list((store_dir / ANSWERS_DIRNAME).glob("*.pickle"))) == 1
 
 
+def test_answers_prepared_look_names_up_in_the_index_beside_the_store(out: Path, asked_of_the_engine) -> None:
+    import pyoxigraph as ox
+
+    from kg.names import NAME_INDEX, index_while_filling
+
+    library_folder = out / "queries"
+    library_folder.mkdir()
+    (library_folder / "labels.rq").write_text(
+        "# title: Labels\n# node: unit = RESILIENCE section (a unit)\n"
+        "SELECT ?label WHERE { ?unit skos:prefLabel ?label } ORDER BY ?label\n", encoding="utf-8")
+    store_dir = out / STORE_DIRNAME
+    os.replace(store_dir / NAME_INDEX, index_while_filling(store_dir))  # as the loader sees it: not in the store yet
+    asked = asked_of_the_engine()
+    assert answers.prepare_answers(ox.Store(str(store_dir)), store_dir, library_folder) == ["labels"]
+    assert not [sparql for sparql in asked if "LCASE" in sparql]  # no name was compared with every other
+    assert len(asked) == 2  # the exact look-up, then the query
+    labels = run_named(open_store(out), str(library_folder / "labels.rq")).rows
+    assert ("Resilience Section",) in labels
+
+
 @pytest.mark.parametrize("updater", ["in this process", "in a child process"])
 def test_answers_a_rebuild_that_changes_no_graph_keeps_every_answer(tmp_path: Path, keep_every_answer,
                                                                     monkeypatch: pytest.MonkeyPatch,

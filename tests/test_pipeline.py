@@ -602,6 +602,20 @@ def test_pipeline_big_first_build_loads_its_store_from_the_corpus(tmp_path: Path
     assert _store_quads(tmp_path / "early") == _store_quads(tmp_path / "late")
     assert (tmp_path / "early" / "store" / kg.store.GRAPH_DIGESTS).read_text() == \
         (tmp_path / "late" / "store" / kg.store.GRAPH_DIGESTS).read_text()
+    assert _indexed_names(tmp_path / "early") == _indexed_names(tmp_path / "late") != []
+    assert not list(tmp_path.rglob("*.names.sqlite*"))  # the index waited beside the store, then went in
+
+
+def _indexed_names(out: Path) -> list[tuple[str, str]]:
+    import sqlite3
+
+    from kg.names import NAME_INDEX
+
+    database = sqlite3.connect(out / "store" / NAME_INDEX)
+    try:
+        return database.execute("SELECT name, nodes FROM names ORDER BY name").fetchall()
+    finally:
+        database.close()
 
 
 def test_pipeline_store_with_unreadable_digests_is_loaded_anew(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -405,6 +405,36 @@ def test_queries_node_parameter_by_name_any_case_acronym_french_or_iri(store, va
     assert named_nodes(store, parameter_term(value)) == [URIRef(RESILIENCE_SECTION)]
 
 
+def test_queries_node_parameter_ignoring_case_finds_what_a_scan_finds(store):
+    from kg.names import nodes_named_ignoring_case
+
+    assert nodes_named_ignoring_case(store.names, "RESILIENCE section") == [RESILIENCE_SECTION]  # the build wrote it
+    graph = union_graph(store)  # no index: every name compared
+    names = column(run_query(store, "SELECT DISTINCT ?name WHERE { ?n skos:prefLabel|skos:altLabel|kgo:acronym|rdfs:label ?name }"), "name")
+    names += column(run_query(store, "SELECT ?name WHERE { ?p schema:identifier ?name }"), "name")
+    assert len(names) > 100
+    for name in names:
+        other_case = name.swapcase()
+        if other_case != name:
+            found = named_nodes(store, parameter_term(other_case))
+            assert found == named_nodes(graph, parameter_term(other_case)) != [], name
+
+
+def test_queries_node_parameter_without_a_readable_index_compares_every_name(seeds_out: Path, tmp_path: Path):
+    import shutil
+
+    from kg.names import NAME_INDEX
+
+    copy = tmp_path / "store"
+    shutil.copytree(seeds_out / "store", copy)
+    for damage in ("garbage", None):  # a file that is not an index, then no file at all
+        if damage:
+            (copy / NAME_INDEX).write_text(damage)
+        else:
+            (copy / NAME_INDEX).unlink()
+        assert named_nodes(open_store(copy), parameter_term("resilience SECTION")) == [URIRef(RESILIENCE_SECTION)]
+
+
 def test_queries_node_parameter_by_notice_reference_is_the_advertised_post(store):
     [post] = named_nodes(store, parameter_term("240696"))
     assert run_query(store, "ASK { ?posting kgo:advertises ?post ; schema:identifier '240696' }", {"post": post}).boolean
@@ -446,6 +476,16 @@ def test_queries_several_node_values_go_into_one_values_block(store):
     sparql = "SELECT ?label WHERE { ?unit skos:prefLabel ?label FILTER(lang(?label) = ?lang) } ORDER BY ?label"
     assert column(run_query(store, sparql, bindings), "label") == ["Operations Division", "Resilience Section"]
     assert run_query(store, sparql, {**bindings, "role": []}).rows == []
+
+
+@pytest.mark.parametrize("sparql", [
+    "SELECT ?unit WHERE { ?unit skos:prefLabel ?label }",
+    "SELECT ?unit ?label WHERE { OPTIONAL { ?unit skos:prefLabel ?label } }",  # ?unit in an OPTIONAL only
+    "SELECT ?unit WHERE { }",
+])
+def test_queries_an_empty_list_of_nodes_answers_nothing_on_either_engine(store, sparql: str):
+    assert values_clause({"unit": []}, empty_block=True) == "VALUES ?unit { }"  # Oxigraph's: answered at once
+    assert run_query(store, sparql, {"unit": []}).rows == [] == run_query(union_graph(store), sparql, {"unit": []}).rows
 
 
 def test_queries_values_past_the_row_cap_get_a_block_each(store):
