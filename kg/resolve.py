@@ -47,10 +47,12 @@ class UnionFind:
         self.parent: dict[Node, Node] = {}
 
     def find(self, node: Node) -> Node:
-        self.parent.setdefault(node, node)
-        while self.parent[node] != node:
-            self.parent[node] = self.parent[self.parent[node]]
-            node = self.parent[node]
+        """The root of the node's group (a node never merged is its own), halving the path to it."""
+        parent = self.parent
+        while (up := parent.get(node, node)) != node:
+            grand = parent.get(up, up)
+            parent[node] = grand
+            node = grand
         return node
 
     def union(self, a: Node, b: Node) -> bool:
@@ -73,13 +75,28 @@ class LocalView:
         """Every local entity with its node, listed once: resolving walks them several times."""
         return [((i, e.id), e) for i, x in enumerate(self.extractions) for e in x.entities]
 
+    @cached_property
+    def _parents(self) -> dict[Node, list[Node]]:
+        parents: defaultdict[Node, list[Node]] = defaultdict(list)
+        for index, extraction in enumerate(self.extractions):
+            for relation in extraction.relations:
+                if relation.predicate == "partOf":
+                    parents[(index, relation.subject)].append((index, relation.object))
+        return parents
+
+    @cached_property
+    def _entities(self) -> dict[Node, LocalEntity]:
+        found: dict[Node, LocalEntity] = {}
+        for node, entity in self.nodes:
+            found.setdefault(node, entity)  # the first of an id, as Extraction.entity finds it
+        return found
+
     def local_parents(self, node: Node) -> list[Node]:
-        index, local_id = node
-        return [(index, r.object) for r in self.extractions[index].relations
-                if r.subject == local_id and r.predicate == "partOf"]
+        """The local entities a node's notice says it is part of (a new list: callers extend it)."""
+        return list(self._parents.get(node, ()))
 
     def entity(self, node: Node) -> LocalEntity:
-        return self.extractions[node[0]].entity(node[1])
+        return self._entities[node]
 
 
 def resolve(extractions: Iterable[Extraction]) -> Corpus:
@@ -196,8 +213,9 @@ def _entities(view: LocalView, groups: UnionFind) -> tuple[dict[str, Entity], di
     members: dict[Node, list[tuple[Node, LocalEntity]]] = defaultdict(list)
     for node, entity in view.nodes:
         members[groups.find(node)].append((node, entity))
-    clusters = {root: found for root, found in members.items() if _cluster_type(found)}
-    labels = {root: _labels(found) for root, found in clusters.items()}
+    types = {root: _cluster_type(found) for root, found in members.items()}
+    clusters = {root: found for root, found in members.items() if types[root]}
+    labels = {root: _labels(found, types[root]) for root, found in clusters.items()}
     scopes = {root: _cluster_scope(view, groups, found, clusters) for root, found in clusters.items()}
     keys = _keys(clusters, labels, scopes)
     entities: dict[str, Entity] = {}
@@ -221,10 +239,14 @@ def _cluster_type(found: list[tuple[Node, LocalEntity]]) -> str | None:
 
 
 def _names(found: list[tuple[Node, LocalEntity]], lang: str) -> Counter:
+    """How often each name of the language is used: once for being a name, once more for each sentence."""
     counts: Counter = Counter()
     for _, entity in found:
-        for name in entity.names.get(lang, []):
-            counts[name] += 1 + sum(1 for surface, ev in entity.evidence if surface == name and ev.lang == lang)
+        names = entity.names.get(lang)
+        if names:
+            used = Counter(surface for surface, evidence in entity.evidence if evidence.lang == lang)
+            for name in names:
+                counts[name] += 1 + used[name]
     return counts
 
 
@@ -240,15 +262,15 @@ def _preferred(counts: Counter, acronyms: set[str], keep_qualifier: bool = False
     return min(candidates, key=rank) if candidates else None
 
 
-def _labels(found: list[tuple[Node, LocalEntity]]) -> dict[str, object]:
+def _labels(found: list[tuple[Node, LocalEntity]], kind: str | None) -> dict[str, object]:
     acronyms = {a for _, e in found for a in e.acronyms}
     english, french = _names(found, "en"), _names(found, "fr")
     return {
-        "type": _cluster_type(found),
+        "type": kind,
         "acronyms": acronyms,
         "en": english,
         "fr": french,
-        "pref_en": _preferred(english, acronyms, keep_qualifier=_cluster_type(found) == "Group"),
+        "pref_en": _preferred(english, acronyms, keep_qualifier=kind == "Group"),
         "pref_fr": _preferred(french, acronyms),
     }
 
