@@ -300,6 +300,7 @@ def machine() -> dict[str, object]:
     return {
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
+        "python_executable": sys.executable,
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
     }
