@@ -144,6 +144,15 @@ def test_cli_query_unknown_format(seeds_out: Path) -> None:
     assert "table, csv, json" in result.output
 
 
+def test_cli_console_script_is_the_one_that_ends_a_build_without_freeing_it() -> None:
+    from importlib.metadata import entry_points
+
+    from kg import cli
+
+    [script] = entry_points(group="console_scripts", name="natokg")
+    assert script.load() is cli.main  # not the bare app: its exit would free the build's objects one by one
+
+
 def test_cli_console_build_ends_with_its_exit_code_and_every_line_printed(tmp_path: Path) -> None:
     """The console script ends a build without freeing its objects: nothing printed may be lost on the way out."""
     import subprocess
