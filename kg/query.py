@@ -375,12 +375,12 @@ def _run_on_oxigraph(store: ox.Store, sparql: str, ordered: tuple[str, list[Orde
         return boolean_result(bool(raw), raw)
     if isinstance(raw, ox.QuerySolutions):
         variables = [v.value for v in raw.variables]
-        solutions = [tuple(solution[name] for name in variables) for solution in raw]
+        solutions = [tuple(solution) for solution in raw]  # a solution's values come in the order of the variables
         if ordered is not None:
             if not all(name in variables for name, _ in ordered[1]):  # ordered by a variable it does not show
                 return _run_on_oxigraph(store, sparql, None)
             solutions = sort_solutions(variables, solutions, ordered[1])
-        rows = [tuple(ox_text(cell) for cell in solution) for solution in solutions]
+        rows = [tuple(map(ox_text, solution)) for solution in solutions]
         return QueryResult(kind="SELECT", variables=variables, rows=rows, raw=raw, cells=solutions)
     triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in raw]
     return graph_result(triples, raw)
