@@ -38,7 +38,7 @@ from typing import Any, overload
 import pyoxigraph as ox
 
 from kg.config import ANSWERS_DIRNAME
-from kg.query import QueryResult, TermView, term_view
+from kg.query import IMPLICIT_DATATYPES, QueryResult, TermView, term_view
 
 #: Answers the engine computes faster than this are not kept: reading one back would save nothing.
 KEEP_AFTER_SECONDS = 0.05
@@ -157,16 +157,31 @@ def _kept_form(result: QueryResult) -> dict[str, Any]:
     looks = array("H")
     for row in result.cells:
         for cell in row:
-            looks.append(_look_index(views, term_view(cell)))
+            looks.append(_look_index(views, _look(cell)))
     return {"kind": result.kind, "variables": result.variables, "rows": result.rows, "boolean": result.boolean,
             "looks": list(views), "cells": looks.tobytes()}
 
 
-def _look_index(views: dict[tuple[str, str | None, str | None], int], view: TermView | None) -> int:
+_IRI_LOOK = ("uri", None, None)
+
+
+def _look(cell: Any) -> tuple[str, str | None, str | None] | None:
+    """A cell's kind, language and datatype, as its :class:`TermView` has them; read off an Oxigraph
+    IRI or literal directly, the commonest cells of a long answer."""
+    kind = type(cell)
+    if kind is ox.NamedNode:
+        return _IRI_LOOK
+    if kind is ox.Literal:
+        datatype = cell.datatype.value
+        return "literal", cell.language, None if datatype in IMPLICIT_DATATYPES else datatype
+    view = term_view(cell)
+    return None if view is None else (view.kind, view.language, view.datatype)
+
+
+def _look_index(views: dict[tuple[str, str | None, str | None], int], look: tuple[str, str | None, str | None] | None) -> int:
     """0 for an unbound cell, else 1 + the index of the cell's kind, language and datatype."""
-    if view is None:
+    if look is None:
         return 0
-    look = (view.kind, view.language, view.datatype)
     index = views.get(look)
     if index is None:
         index = views[look] = len(views)
