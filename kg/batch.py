@@ -222,7 +222,9 @@ def process_all(
     here, so loading spaCy and reading them overlaps reading the cache.
     """
     items = list(items)
-    keys = [cache_key(item) for item in items] if cache_dir is not None else [None] * len(items)
+    # no cache yet (a first build): nothing to look up, and the workers start without waiting for the keys
+    looked_up = cache_dir is not None and cache_dir.is_dir()
+    keys = [cache_key(item) for item in items] if looked_up else [None] * len(items)
     known = [key is not None and _cache_path(cache_dir, key).is_file() for key in keys]  # type: ignore[arg-type]
     fresh = _start_uncached([item for item, hit in zip(items, known) if not hit], jobs, cache_dir, beside_cached=any(known))
     cached = [_cached(cache_dir, key, item) if hit else None  # type: ignore[arg-type]
