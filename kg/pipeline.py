@@ -34,7 +34,7 @@ from kg.forked import ForkedTask
 from kg.ingest import Document, Input, find_inputs
 from kg.model import Corpus, Entity, Extraction, Posting
 from kg.resolve import resolve
-from kg.store import QuadTable, StoreLoad, write_turtle
+from kg.store import QuadTable, StoreLoad, write_trig, write_turtle
 from kg.trig import WRITTEN_TRIG, kept_graphs, trig_record, write_trig_reusing
 
 Progress = Callable[[str], None]
@@ -280,7 +280,10 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     updated, see :class:`~kg.store.StoreLoad`) and the page drawn, from the
     part of the graph it shows (:func:`~kg.visualise.project.projection_graph`),
     and the Turtle written, each in a child process (:class:`~kg.forked.ForkedTask`),
-    while this one writes the TriG and the report.
+    while this one writes the TriG and the report.  In a big first build the
+    TriG, which reuses nothing, is written by a child too, and the children
+    run below the loader's priority: the loader, which prepares the answers
+    once its store is filled, ends last, and the cores go to it first.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out_dir)
@@ -302,10 +305,14 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
             beside = {"background": count > BACKGROUND_PAGE_QUADS, "nice": PAGE_NICENESS if early else 0}
             children.append(ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), **beside))
             children.append(ForkedTask(partial(write_turtle, quads, staging / GRAPH_TTL), **beside))
-            store = store.table_made(quads) if store else StoreLoad(staging / STORE_DIRNAME, quads, previous, prepare)
-            kept = kept_graphs(previous, out_dir / GRAPH_TRIG, store.digests) if previous else set()
-            write_trig_reusing(quads, staging / GRAPH_TRIG, out_dir / GRAPH_TRIG, kept)
-            del quads  # the page, the Turtle and the store may still be in the making: free the table meanwhile
+            if early:  # nothing to reuse: the TriG too is written beside the loader, which has the cores first
+                children.append(ForkedTask(partial(write_trig, quads, staging / GRAPH_TRIG), **beside))
+                store = store.table_made(quads)  # type: ignore[union-attr]
+            else:
+                store = store.table_made(quads) if store else StoreLoad(staging / STORE_DIRNAME, quads, previous, prepare)
+                kept = kept_graphs(previous, out_dir / GRAPH_TRIG, store.digests) if previous else set()
+                write_trig_reusing(quads, staging / GRAPH_TRIG, out_dir / GRAPH_TRIG, kept)
+            del quads  # the page, the Turtle, the TriG and the store may still be in the making: free the table meanwhile
             (staging / BUILD_REPORT).write_text(report_json(result), encoding="utf-8")
             for child in children:
                 child.wait()

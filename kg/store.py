@@ -841,19 +841,21 @@ def write_corpus_nquads(corpus: Corpus, output: IO[bytes]) -> None:
     Each distinct term is written by Oxigraph once and its text kept; a
     quad stated twice is written twice (the store keeps it once).
     """
-    texts: dict[PlainTerm, str] = {}
-
-    def text(term: PlainTerm) -> str:
-        written = texts.get(term)
-        if written is None:
-            written = texts[term] = str(ox_term(term))
-        return written
+    text = _TermTexts()  # text[term]: a dict look-up, the term written on first use
 
     with output:
         for graph_name, triples in build_graphs(corpus):
-            graph = "" if graph_name is None else " " + text(graph_name)
-            lines = [f"{text(s)} {text(p)} {text(o)}{graph} .\n" for s, p, o in triples]
+            graph = "" if graph_name is None else " " + text[graph_name]
+            lines = [f"{text[s]} {text[p]} {text[o]}{graph} .\n" for s, p, o in triples]
             output.write("".join(lines).encode("utf-8"))
+
+
+class _TermTexts(dict):
+    """Each term's N-Quads text, written by Oxigraph the first time the term is looked up."""
+
+    def __missing__(self, term: PlainTerm) -> str:
+        written = self[term] = str(ox_term(term))
+        return written
 
 
 def fill_store_from_stdin(path: Path, prepare: bool = False) -> None:
