@@ -58,6 +58,7 @@ from kg.errors import StoreError
 from kg.forked import ForkedTask
 from kg.model import Corpus
 from kg.names import NAME_INDEX, index_while_filling, write_name_index
+from kg.turtle import term_texts, write_statements
 
 #: A file Oxigraph (RocksDB) always keeps in a store folder.
 STORE_MARKER = "CURRENT"
@@ -192,6 +193,9 @@ def sort_key(term: PlainTerm) -> str:
 # ---------------------------------------------------------------- the table
 
 
+_UNWRITTEN = object()  # a table's term texts before they are made
+
+
 class QuadTable:
     """Quads as four columns of term numbers: cheap to hold, sort and deduplicate by the million.
 
@@ -210,6 +214,7 @@ class QuadTable:
         self._triple_order: np.ndarray | None = None
         self._predicates: dict[str, int] | None = None
         self._subject_offsets: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._texts: tuple[str, list[str]] | None | object = _UNWRITTEN
 
     # ----------------------------------------------------------- filling
 
@@ -338,6 +343,23 @@ class QuadTable:
         _, subjects, predicates, objects = self._seal()
         return self._made(ox.Triple, self.triple_order(), (subjects, predicates, objects))
 
+    def columns(self) -> tuple[np.ndarray, ...]:
+        """The graph, subject, predicate and object columns of term numbers (see :meth:`term`), row by row as added."""
+        return self._seal()
+
+    @property
+    def terms(self) -> list[OxTerm]:
+        """The terms by number: numbers sort as their terms do."""
+        self._seal()
+        return self._terms
+
+    def term_texts(self) -> tuple[str, list[str]] | None:
+        """The prefix lines and each term as Oxigraph writes them in Turtle and TriG, by number, made once:
+        a build makes them before its writers fork, so that they share them (see :func:`kg.turtle.term_texts`)."""
+        if self._texts is _UNWRITTEN:
+            self._texts = term_texts(self.terms, WRITTEN_PREFIXES)
+        return self._texts  # type: ignore[return-value]
+
     def graph_digests(self) -> dict[str, str]:
         """A digest of each graph's distinct quads, by graph IRI ("" for the default graph).
 
@@ -454,13 +476,37 @@ def to_ox_quads(source: QuadTable | Dataset | Corpus) -> list[ox.Quad]:
 
 
 def write_turtle(table: QuadTable, output: Path | None = None) -> bytes | None:
-    """The union of the graphs in Turtle, to ``output`` (a file) or as bytes."""
-    return ox.serialize(table.triples(), _output(output), ox.RdfFormat.TURTLE, prefixes=WRITTEN_PREFIXES)
+    """The union of the graphs in Turtle, to ``output`` (a file) or as bytes (see :mod:`kg.turtle`)."""
+    written = table.term_texts()
+    if written is None:
+        return ox.serialize(table.triples(), _output(output), ox.RdfFormat.TURTLE, prefixes=WRITTEN_PREFIXES)
+    _, subjects, predicates, objects = table.columns()
+    order = table.triple_order()
+    rows = (subjects[order], predicates[order], objects[order])
+    return _written(output, written[0], len(order), lambda stream: write_statements(stream, written[1], table.terms, rows, None))
 
 
 def write_trig(table: QuadTable, output: Path | None = None) -> bytes | None:
-    """The named graphs in TriG, to ``output`` (a file) or as bytes."""
-    return ox.serialize(table.quads(), _output(output), ox.RdfFormat.TRIG, prefixes=WRITTEN_PREFIXES)
+    """The named graphs in TriG, to ``output`` (a file) or as bytes (see :mod:`kg.turtle`)."""
+    written = table.term_texts()
+    if written is None:
+        return ox.serialize(table.quads(), _output(output), ox.RdfFormat.TRIG, prefixes=WRITTEN_PREFIXES)
+    graphs, subjects, predicates, objects = table.columns()
+    order = table.quad_order()
+    rows = (subjects[order], predicates[order], objects[order])
+    return _written(output, written[0], len(order),
+                    lambda stream: write_statements(stream, written[1], table.terms, rows, graphs[order]))
+
+
+def _written(output: Path | None, header: str, statements: int, write: Callable[[IO[bytes]], None]) -> bytes | None:
+    """The ``header`` and ``write``'s statements, to the file ``output`` or as bytes; nothing at all without
+    statements (as Oxigraph writes it)."""
+    stream: IO[bytes] = open(output, "wb") if output is not None else io.BytesIO()  # noqa: SIM115
+    with stream:
+        if statements:
+            stream.write(header.encode("utf-8"))
+            write(stream)
+        return stream.getvalue() if isinstance(stream, io.BytesIO) else None
 
 
 def _output(path: Path | None) -> str | None:

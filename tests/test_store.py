@@ -307,3 +307,59 @@ def test_store_quad_table_sorts_and_deduplicates():
     with pytest.raises(RuntimeError):
         table.add_graph("urn:g:3", [("urn:s:c", "urn:p", "urn:o")])
     assert isinstance(table.term(0), ox.NamedNode)
+
+
+# ------------------------------------------------- Turtle and TriG from the term texts
+
+#: Terms a writer must get right: prefixed and full IRIs, rdf:type as object, blank nodes, strings with
+#: quotes, backslashes, line breaks, tabs and characters outside ASCII, tagged and typed literals.
+AWKWARD_QUADS = """
+<https://w3id.org/natokg/id/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/org#Post> <https://w3id.org/natokg/id/g1> .
+<https://w3id.org/natokg/id/a> <http://www.w3.org/2000/01/rdf-schema#label> "quote \\" and \\\\ and\\nline\\tand é ✓"@en <https://w3id.org/natokg/id/g1> .
+<https://w3id.org/natokg/id/a> <http://www.w3.org/2000/01/rdf-schema#label> "Chef"@fr <https://w3id.org/natokg/id/g1> .
+<https://w3id.org/natokg/id/a> <https://schema.org/value> "8754.21"^^<http://www.w3.org/2001/XMLSchema#decimal> <https://w3id.org/natokg/id/g1> .
+<https://w3id.org/natokg/id/a> <https://w3id.org/natokg/ontology#directReports> "3"^^<http://www.w3.org/2001/XMLSchema#integer> <https://w3id.org/natokg/id/g2> .
+<https://w3id.org/natokg/id/a> <http://example.org/p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/natokg/id/g2> .
+_:b1 <http://example.org/p> "2026-12-06"^^<http://www.w3.org/2001/XMLSchema#date> <https://w3id.org/natokg/id/g2> .
+_:b1 <http://example.org/p> "x"^^<http://example.org/type> <https://w3id.org/natokg/id/g2> .
+<http://example.org/not-under-a-prefix> <http://example.org/p> "" <https://w3id.org/natokg/id/g2> .
+"""
+
+
+def _awkward_table():
+    import pyoxigraph as ox
+
+    from kg.store import QuadTable, plain_from_ox
+
+    table = QuadTable()
+    table.add_quads(tuple(plain_from_ox(term) for term in (q.subject, q.predicate, q.object, q.graph_name))
+                    for q in ox.parse(AWKWARD_QUADS, format=ox.RdfFormat.N_QUADS))
+    return table
+
+
+@pytest.mark.parametrize("table_of", ["seeds", "awkward"])
+def test_store_turtle_and_trig_are_oxigraphs_own_bytes(table_of: str):
+    import pyoxigraph as ox
+
+    from kg.store import WRITTEN_PREFIXES, QuadTable, write_trig, write_turtle
+
+    table = QuadTable.of_corpus(sample_corpus()) if table_of == "seeds" else _awkward_table()
+    assert table.term_texts() is not None  # written from the term texts, not by Oxigraph quad by quad
+    assert write_trig(table) == ox.serialize(table.quads(), None, ox.RdfFormat.TRIG, prefixes=WRITTEN_PREFIXES)
+    assert write_turtle(table) == ox.serialize(table.triples(), None, ox.RdfFormat.TURTLE, prefixes=WRITTEN_PREFIXES)
+
+
+def test_store_trig_of_a_default_graph_is_left_to_oxigraph(tmp_path: Path):
+    from kg.store import QuadTable, write_trig
+
+    graph = Graph()
+    graph.add((URIRef("http://example.org/s"), RDF.type, URIRef("http://example.org/C")))
+    table = QuadTable.of_dataset(graph)
+    assert table.term_texts() is None
+    assert write_trig(table).rstrip().endswith(b"<http://example.org/s> a <http://example.org/C> .")
+
+
+def test_store_turtle_of_nothing_is_empty():
+    from kg.store import QuadTable, write_turtle
+
+    assert write_turtle(QuadTable()) == b""
