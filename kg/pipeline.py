@@ -300,11 +300,11 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
                 store = StoreLoad.from_corpus(staging / STORE_DIRNAME, result.corpus, prepare)
             quads = QuadTable.of_corpus(result.corpus)
             count = len(quads)  # numbers the terms once, before a child shares the table
-            quads.term_texts()  # and writes them once, for the Turtle and the TriG (see kg.turtle)
             # the page ends last in a rebuild: it starts first; beside a full load, the loader ends
             # last: the page and the Turtle yield the cores to it
             beside = {"background": count > BACKGROUND_PAGE_QUADS, "nice": PAGE_NICENESS if early else 0}
             children.append(ForkedTask(partial(write_page, quads, staging / ORG_GRAPH_HTML), **beside))
+            quads.term_texts()  # written once for the Turtle and the TriG (see kg.turtle); the page needs none
             children.append(ForkedTask(partial(write_turtle, quads, staging / GRAPH_TTL), **beside))
             if early:  # nothing to reuse: the TriG too is written beside the loader, which has the cores first
                 children.append(ForkedTask(partial(write_trig, quads, staging / GRAPH_TRIG), **beside))
