@@ -96,7 +96,7 @@ def nodes_named_ignoring_case(index: Path, text: str) -> list[str] | None:
     if not index.is_file():
         return None
     try:
-        database = sqlite3.connect(f"{index.as_uri()}?mode=ro", uri=True)
+        database = sqlite3.connect(f"{index.absolute().as_uri()}?mode=ro", uri=True)  # a store named from here
         try:
             row = database.execute("SELECT nodes FROM names WHERE name = ?", (text.lower(),)).fetchone()
         finally:

@@ -420,6 +420,14 @@ def test_queries_node_parameter_ignoring_case_finds_what_a_scan_finds(store):
             assert found == named_nodes(graph, parameter_term(other_case)) != [], name
 
 
+def test_queries_node_parameter_ignoring_case_in_a_store_named_by_a_relative_path(seeds_out: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(seeds_out.parent)
+    store = open_store(Path(seeds_out.name))  # `natokg query --store out`
+    assert not store.names.is_absolute()
+    assert named_nodes(store, parameter_term("resilience SECTION")) == [URIRef(RESILIENCE_SECTION)]
+
+
 def test_queries_node_parameter_without_a_readable_index_compares_every_name(seeds_out: Path, tmp_path: Path):
     import shutil
 
