@@ -477,25 +477,27 @@ def to_ox_quads(source: QuadTable | Dataset | Corpus) -> list[ox.Quad]:
 
 def write_turtle(table: QuadTable, output: Path | None = None) -> bytes | None:
     """The union of the graphs in Turtle, to ``output`` (a file) or as bytes (see :mod:`kg.turtle`)."""
-    written = table.term_texts()
-    if written is None:
-        return ox.serialize(table.triples(), _output(output), ox.RdfFormat.TURTLE, prefixes=WRITTEN_PREFIXES)
-    _, subjects, predicates, objects = table.columns()
-    order = table.triple_order()
-    rows = (subjects[order], predicates[order], objects[order])
-    return _written(output, written[0], len(order), lambda stream: write_statements(stream, written[1], table.terms, rows, None))
+    return _write_statements(table, output, in_graphs=False)
 
 
 def write_trig(table: QuadTable, output: Path | None = None) -> bytes | None:
     """The named graphs in TriG, to ``output`` (a file) or as bytes (see :mod:`kg.turtle`)."""
+    return _write_statements(table, output, in_graphs=True)
+
+
+def _write_statements(table: QuadTable, output: Path | None, in_graphs: bool) -> bytes | None:
+    """The table's statements from its terms' texts, or by Oxigraph's writer from its quads where those
+    cannot be made; TriG ``in_graphs``, else the Turtle of their union."""
     written = table.term_texts()
     if written is None:
-        return ox.serialize(table.quads(), _output(output), ox.RdfFormat.TRIG, prefixes=WRITTEN_PREFIXES)
+        quads, syntax = (table.quads(), ox.RdfFormat.TRIG) if in_graphs else (table.triples(), ox.RdfFormat.TURTLE)
+        return ox.serialize(quads, _output(output), syntax, prefixes=WRITTEN_PREFIXES)
     graphs, subjects, predicates, objects = table.columns()
-    order = table.quad_order()
+    order = table.quad_order() if in_graphs else table.triple_order()
     rows = (subjects[order], predicates[order], objects[order])
+    graph_of_row = graphs[order] if in_graphs else None
     return _written(output, written[0], len(order),
-                    lambda stream: write_statements(stream, written[1], table.terms, rows, graphs[order]))
+                    lambda stream: write_statements(stream, written[1], table.terms, rows, graph_of_row))
 
 
 def _written(output: Path | None, header: str, statements: int, write: Callable[[IO[bytes]], None]) -> bytes | None:
