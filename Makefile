@@ -5,7 +5,7 @@
 # The venv's interpreter: Debian's CPython where the machine has it (built with profile-guided and
 # link-time optimisation, it reads notices about a tenth faster than a plain build from source: see
 # README, Performance), else the python3 on the PATH.
-PYTHON ?= $(shell /usr/bin/python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' \
+PYTHON ?= $(shell /usr/bin/python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))' \
 	2>/dev/null && echo /usr/bin/python3 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
