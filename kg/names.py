@@ -19,20 +19,18 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import RDFS, SKOS
+
+from kg.config import KGO, SCHEMA
 
 #: The index's file in a store's folder.
 NAME_INDEX = "natokg-names.sqlite"
 #: The properties whose values name a node, and the path from a notice reference to its post.
 NAME_PATH = "skos:prefLabel|skos:altLabel|kgo:acronym|rdfs:label"
 REFERENCE_PATH = "^kgo:advertises/schema:identifier"
-NAME_PREDICATES = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-    "https://w3id.org/natokg/ontology#acronym",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-)
-ADVERTISES = "https://w3id.org/natokg/ontology#advertises"
-IDENTIFIER = "https://schema.org/identifier"
+#: The same properties and path, as IRIs.
+NAME_PREDICATES = tuple(str(iri) for iri in (SKOS.prefLabel, SKOS.altLabel, KGO.acronym, RDFS.label))
+ADVERTISES, IDENTIFIER = str(KGO.advertises), str(SCHEMA.identifier)
 #: Node IRIs are kept one per line in the index's cells.
 _SEPARATOR = "\n"
 

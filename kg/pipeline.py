@@ -310,7 +310,7 @@ def write_all(result: BuildResult, out_dir: Path) -> dict[str, Path]:
                 children.append(ForkedTask(partial(write_trig, quads, staging / GRAPH_TRIG), **beside))
                 store = store.table_made(quads)  # type: ignore[union-attr]
             else:
-                store = store.table_made(quads) if store else StoreLoad(staging / STORE_DIRNAME, quads, previous, prepare)
+                store = StoreLoad(staging / STORE_DIRNAME, quads, previous, prepare)
                 kept = kept_graphs(previous, out_dir / GRAPH_TRIG, store.digests) if previous else set()
                 write_trig_reusing(quads, staging / GRAPH_TRIG, out_dir / GRAPH_TRIG, kept)
             del quads  # the page, the Turtle, the TriG and the store may still be in the making: free the table meanwhile

@@ -76,7 +76,7 @@ class LocalView:
         return [((i, e.id), e) for i, x in enumerate(self.extractions) for e in x.entities]
 
     @cached_property
-    def _parents(self) -> dict[Node, list[Node]]:
+    def _parents_of(self) -> dict[Node, list[Node]]:
         parents: defaultdict[Node, list[Node]] = defaultdict(list)
         for index, extraction in enumerate(self.extractions):
             for relation in extraction.relations:
@@ -85,7 +85,7 @@ class LocalView:
         return parents
 
     @cached_property
-    def _entities(self) -> dict[Node, LocalEntity]:
+    def _entity_of(self) -> dict[Node, LocalEntity]:
         found: dict[Node, LocalEntity] = {}
         for node, entity in self.nodes:
             found.setdefault(node, entity)  # the first of an id, as Extraction.entity finds it
@@ -93,10 +93,10 @@ class LocalView:
 
     def local_parents(self, node: Node) -> list[Node]:
         """The local entities a node's notice says it is part of (a new list: callers extend it)."""
-        return list(self._parents.get(node, ()))
+        return list(self._parents_of.get(node, ()))
 
     def entity(self, node: Node) -> LocalEntity:
-        return self._entities[node]
+        return self._entity_of[node]
 
 
 def resolve(extractions: Iterable[Extraction]) -> Corpus:

@@ -686,15 +686,11 @@ class StoreLoad:
                 self._start_loader(partial(write_nquads, table))
             else:
                 fill_store(self.fresh, table.quads(), self.prepare)
+            if previous is None:  # a full load does not wait for the digests
+                self.digests = table.graph_digests()
         except BaseException:
             self.abandon()
             raise
-        if previous is None:  # a full load does not wait for the digests
-            try:
-                self.digests = table.graph_digests()
-            except BaseException:
-                self.abandon()
-                raise
 
     def _start_loader(self, write: Callable[[IO[bytes]], None]) -> None:
         """The loader process, and a forked child that writes N-Quads into its standard input.

@@ -41,8 +41,9 @@ def term_texts(terms: list[Any], prefixes: dict[str, str]) -> tuple[str, list[st
         return None
     statements = (ox.Triple(_PLACEHOLDERS[index & 1], _PLACEHOLDER_PREDICATE, term) for index, term in enumerate(terms))
     text = ox.serialize(statements, None, ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
-    header = "".join(f"{line}\n" for line in text.split("\n") if line.startswith("@prefix "))
-    lines = [line for line in text.split("\n") if line and not line.startswith("@prefix ")]
+    every_line = text.split("\n")
+    header = "".join(f"{line}\n" for line in every_line if line.startswith("@prefix "))
+    lines = [line for line in every_line if line and not line.startswith("@prefix ")]
     heads = [f"<{subject.value}> <{_PLACEHOLDER_PREDICATE.value}> " for subject in _PLACEHOLDERS]
     if len(lines) != len(terms):
         return None
