@@ -133,7 +133,13 @@ class _Scope:
     openings: frozenset[tuple[str, str]]
 
     @classmethod
-    def of(cls, pieces: Iterable[str]) -> _Scope:
+    def of(cls, pieces: frozenset[str]) -> _Scope:
+        """The scope of restoring ``pieces``: kept for the next notice, as notices of one employer leave
+        the same sentences without case (the same lists of requirements)."""
+        return _scope_of(pieces)
+
+    @classmethod
+    def _of(cls, pieces: Iterable[str]) -> _Scope:
         words: set[str] = set()
         openings: set[tuple[str, str]] = set()
         for piece in pieces:
@@ -141,6 +147,88 @@ class _Scope:
             words.update(folded)
             openings.update(zip(folded, folded[1:]))
         return cls(frozenset(words), frozenset(openings))
+
+
+@lru_cache(maxsize=256)
+def _scope_of(pieces: frozenset[str]) -> _Scope:
+    return _Scope._of(pieces)
+
+
+def _scoped_runs(words: list[str], scope: _Scope) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The runs of :meth:`CaseModel._learn_runs` that restoring the pieces of ``scope`` looks up: they start at
+    two words of one of those, within MAX_RUN words before a capital."""
+    if len(words) < 2:
+        return
+    capitals = [index for index in range(1, len(words)) if words[index][:1].isupper()]
+    if not capitals:
+        return
+    near = {start for capital in capitals for start in range(max(0, capital - MAX_RUN + 1), capital + 1)}
+    starts = [start for start in sorted(near)
+              if start < len(words) - 1 and (fold(words[start]), fold(words[start + 1])) in scope.openings]
+    yield from _runs(words, capitals, starts, scope)
+
+
+def _runs(words: list[str], capitals: list[int], starts: Iterable[int],
+          scope: _Scope | None) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The runs from ``starts`` that hold a capital after their first word, or on it inside a sentence
+    (``capitals``: the indices of the capitalised words but the first), as (folded words, words as
+    written); with a scope, only runs of its words."""
+    count = len(words)
+    for start in starts:
+        following = bisect_right(capitals, start)  # the first capital after the run's first word
+        first = start + 2 if start and capitals[following - 1:following] == [start] else \
+            max(start + 2, (capitals[following] if following < len(capitals) else count) + 1)
+        key = (fold(words[start]),)
+        for stop in range(start + 2, min(start + MAX_RUN, count) + 1):
+            key += (fold(words[stop - 1]),)
+            if scope is not None and key[-1] not in scope.words:
+                break  # no piece holds this run, nor any longer one
+            if stop >= first:
+                yield key, tuple(words[start:stop])
+
+
+def _counted(words: list[str]) -> list[str]:
+    """The words of a part of a sentence that tell how the notice writes them: its first word
+    only when in capitals (a first word is capitalised whatever it is)."""
+    return words if words[0].isupper() else words[1:]
+
+
+def _acronyms_in(words: Iterable[str]) -> set[str]:
+    """The words in capitals that look like acronyms (not function words), folded."""
+    return {fold(word) for word in words if word.isupper() and looks_like_acronym(word) and fold(word) not in FUNCTION_WORDS}
+
+
+@dataclass(frozen=True)
+class _Lesson:
+    """What one paragraph teaches a model learnt for a scope: its counted words that restoring the
+    scope's pieces looks up, in order; the runs it counts, in order; its acronyms."""
+
+    words: tuple[str, ...]
+    runs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+    acronyms: frozenset[str]
+
+
+@lru_cache(maxsize=8192)
+def _lesson(text: str, scope: _Scope) -> _Lesson:
+    """What the paragraph ``text`` teaches a model learnt for ``scope``, kept for the next notice: notices
+    of one employer share most paragraphs, and leave the same pieces without case."""
+    read = _read_paragraph(text)
+    teaches_runs = not read.openings.isdisjoint(scope.openings)  # a text holding no wanted opening teaches no run
+    counted: list[str] = []
+    runs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for words in read.parts:
+        if words:
+            counted += _counted(words)
+            if teaches_runs:
+                runs += _scoped_runs(words, scope)
+    scoped = tuple(word for word in counted if fold(word) in scope.words)
+    return _Lesson(scoped, tuple(runs), frozenset(_acronyms_in(dict.fromkeys(counted))))
+
+
+@lru_cache(maxsize=8192)
+def _paragraph_pieces(text: str) -> tuple[str, ...]:
+    """The pieces :meth:`CaseModel.restore` rewrites in a paragraph (see :func:`_pieces_to_restore`)."""
+    return tuple(_pieces_to_restore(text, _read_paragraph(text).has_run))
 
 
 @dataclass
@@ -162,94 +250,61 @@ class CaseModel:
     _singles: dict[tuple[str, bool], str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def learn(cls, texts: Iterable[str], wanted: Iterable[str] | None = None,
-              has_run: Callable[[str], bool] = has_capitals_run,
-              words_of: Callable[[str], Iterable[list[str]]] | None = None,
-              openings_of: Callable[[str], frozenset[tuple[str, str]]] | None = None) -> CaseModel:
+    def learn(cls, texts: Iterable[str], wanted: Iterable[str] | None = None) -> CaseModel:
         """The casing of ``texts``, and the acronyms of the public NATO bodies the reference file knows.
 
         With ``wanted``, only what restoring those texts looks up is learnt.
-        ``has_run`` says whether a text holds a run of capitals (see :func:`has_capitals_run`);
-        ``words_of`` gives the words of each part of a text to learn from, when they are known
-        (see :func:`_cased_parts`); ``openings_of``, the first two words of every run a text may
-        teach (see :func:`_run_openings`), when they are known: a text that holds none of the
-        wanted ones teaches no run.
         """
-        wanted_pieces = None if wanted is None else frozenset(
-            piece for text in wanted for piece in _pieces_to_restore(text, has_run(text))
-        )
-        model = cls(pieces=wanted_pieces, texts=tuple(texts))
-        words_of = words_of or (lambda text: _cased_words(text, has_run(text)))
-        model._learn(None if wanted_pieces is None else _Scope.of(wanted_pieces), words_of, openings_of)
+        model = cls(texts=tuple(texts))
+        if wanted is None:
+            model._learn_everything()
+        else:
+            model.pieces = frozenset(piece for text in wanted for piece in _paragraph_pieces(text.strip()))
+            model._learn_scoped(_Scope.of(model.pieces))
         return model
 
-    def _learn(self, scope: _Scope | None, words_of: Callable[[str], Iterable[list[str]]],
-               openings_of: Callable[[str], frozenset[tuple[str, str]]] | None = None) -> None:
+    def _learn_everything(self) -> None:
         """Learn from the sentences that have case, runs of words in capitals left out.
 
         The words are counted in one pass at the end, in the order they were
-        first met, as counting them one by one would.
+        first met, as counting them one by one would.  A model learnt for some
+        pieces learns it all when a piece outside them comes.
         """
+        self.runs, self.words, self.pieces, self._openings = defaultdict(Counter), defaultdict(Counter), None, None
+        self._singles = {}
         counted: list[str] = []
         for text in self.texts:
-            teaches_runs = scope is None or openings_of is None or not openings_of(text).isdisjoint(scope.openings)
-            for words in words_of(text):
+            for words in _cased_words(text, has_capitals_run(text)):
                 if words:
-                    counted += words if words[0].isupper() else words[1:]  # a first word is capitalised whatever it is
-                    if scope is None:
-                        self._learn_runs(words)
-                    elif teaches_runs:
-                        self._learn_scoped_runs(words, scope)
+                    counted += _counted(words)
+                    self._learn_runs(words)
         counts = Counter(counted)
         for word, count in counts.items():
-            folded = fold(word)
-            if scope is None or folded in scope.words:
-                self.words[folded][word] = count
-        self.acronyms = set(_reference_acronyms())  # every word in capitals is counted, first or not
-        self.acronyms.update(fold(word) for word in counts if word.isupper() and looks_like_acronym(word)
-                             and fold(word) not in FUNCTION_WORDS)
+            self.words[fold(word)][word] = count
+        self.acronyms = set(_reference_acronyms()) | _acronyms_in(counts)
+
+    def _learn_scoped(self, scope: _Scope) -> None:
+        """Learn what restoring the pieces of ``scope`` looks up, from what each text teaches them
+        (see :func:`_lesson`), as :meth:`_learn_everything` would count it."""
+        words: list[str] = []
+        self.acronyms = set(_reference_acronyms())
+        for text in self.texts:
+            lesson = _lesson(text.strip(), scope)
+            words += lesson.words
+            self._count(lesson.runs)
+            self.acronyms |= lesson.acronyms
+        for word, count in Counter(words).items():
+            self.words[fold(word)][word] = count
 
     def _learn_runs(self, words: list[str]) -> None:
         """Every run of 2 to MAX_RUN words with a capital after its first word (or on it, inside a sentence)."""
         capitals = [index for index in range(1, len(words)) if words[index][:1].isupper()]
         if capitals:
-            self._count_runs(words, capitals, range(len(words) - 1), None)
+            self._count(_runs(words, capitals, range(len(words) - 1), None))
 
-    def _learn_scoped_runs(self, words: list[str], scope: _Scope) -> None:
-        """The runs of :meth:`_learn_runs` that restoring the pieces looks up: they start at two words of one
-        of those, within MAX_RUN words before a capital."""
-        if len(words) < 2:
-            return
-        capitals = [index for index in range(1, len(words)) if words[index][:1].isupper()]
-        if not capitals:
-            return
-        near = {start for capital in capitals for start in range(max(0, capital - MAX_RUN + 1), capital + 1)}
-        starts = [start for start in sorted(near)
-                  if start < len(words) - 1 and (fold(words[start]), fold(words[start + 1])) in scope.openings]
-        if starts:
-            self._count_runs(words, capitals, starts, scope)
-
-    def _count_runs(self, words: list[str], capitals: list[int], starts: Iterable[int], scope: _Scope | None) -> None:
-        """Count the runs from ``starts`` that hold a capital after their first word, or on it inside a sentence
-        (``capitals``: the indices of the capitalised words but the first); with a scope, only runs of its words."""
-        count = len(words)
-        for start in starts:
-            following = bisect_right(capitals, start)  # the first capital after the run's first word
-            first = start + 2 if start and capitals[following - 1:following] == [start] else \
-                max(start + 2, (capitals[following] if following < len(capitals) else count) + 1)
-            key = (fold(words[start]),)
-            for stop in range(start + 2, min(start + MAX_RUN, count) + 1):
-                key += (fold(words[stop - 1]),)
-                if scope is not None and key[-1] not in scope.words:
-                    break  # no piece holds this run, nor any longer one
-                if stop >= first:
-                    self.runs[key][tuple(words[start:stop])] += 1
-
-    def _learn_everything(self) -> None:
-        """A piece of text outside the ones it was learnt for came: learn the whole model."""
-        self.runs, self.words, self.pieces, self._openings = defaultdict(Counter), defaultdict(Counter), None, None
-        self._singles = {}
-        self._learn(None, lambda text: _cased_words(text, has_capitals_run(text)))
+    def _count(self, runs: Iterable[tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+        for key, form in runs:
+            self.runs[key][form] += 1
 
     def _run_openings(self) -> set[tuple[str, ...]]:
         """The first two words of every run learnt: no run starts at two words that are not among them."""
@@ -460,9 +515,7 @@ class NoticeCasing:
     def _model(self) -> CaseModel:
         if self.model is None:
             wanted = [text for text in dict.fromkeys(self.paragraphs) if self.needs_restoring(text)]
-            self.model = CaseModel.learn(self.paragraphs, wanted, lambda text: self._paragraph(text).has_run,
-                                         lambda text: self._paragraph(text).parts,
-                                         lambda text: self._paragraph(text).openings)
+            self.model = CaseModel.learn(self.paragraphs, wanted)
         return self.model
 
 
@@ -504,7 +557,7 @@ def _read_paragraph(text: str) -> _Paragraph:
 
 
 def _run_openings(parts: Iterable[list[str]]) -> frozenset[tuple[str, str]]:
-    """The first two words, folded, of every run :meth:`CaseModel._learn_scoped_runs` may count in these
+    """The first two words, folded, of every run :func:`_scoped_runs` may count in these
     parts: two words in a row within MAX_RUN words before a capital (after a part's first word)."""
     openings: set[tuple[str, str]] = set()
     for words in parts:
