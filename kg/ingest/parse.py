@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -441,26 +441,8 @@ def _unsquash(line: str, may_name: bool = True) -> tuple[str, ...]:
 
 
 def _lines_naming_sections(lines: Sequence[str]) -> set[int]:
-    """The indices of the lines that hold a word every section name has (see :func:`_may_name_section`),
-    found by one search over all the lines, folded together."""
-    bare = _ascii_folded("\n".join(lines))
-    found = sorted(position for word in _SECTION_WORDS for position in _positions(bare, word))
-    named: set[int] = set()
-    line, previous = 0, 0
-    for position in found:
-        line += bare.count("\n", previous, position)
-        previous = position
-        named.add(line)
-    return named
-
-
-def _positions(text: str, word: str) -> Iterator[int]:
-    """Where ``word`` occurs in ``text`` (a few searches for a plain string cost less than one pattern
-    of alternatives)."""
-    position = text.find(word)
-    while position >= 0:
-        yield position
-        position = text.find(word, position + 1)
+    """The indices of the lines that hold a word every section name has (see :func:`_may_name_section`)."""
+    return {index for index, line in enumerate(lines) if _may_name_section(line)}
 
 
 def _split_letterhead(line: str) -> list[str]:
@@ -548,13 +530,17 @@ def _word_offsets(line: str, words: Sequence[str], count: int) -> list[int]:
     return offsets
 
 
+@lru_cache(maxsize=1 << 15)
 def _may_name_section(line: str) -> bool:
     """Whether the line holds a word every section name has ("summary", "duties", "liaisons"...).
 
-    Most lines hold none, and the search over the whole line costs less than
-    looking for a heading at each of its words.
+    Most lines hold none, and a search for each of those words (a few
+    searches for a plain string cost less than one pattern of alternatives)
+    costs less than looking for a heading at each word of the line.  Kept
+    per line: notices repeat most of their lines.
     """
-    return _SECTION_WORD.search(_ascii_folded(line)) is not None
+    bare = _ascii_folded(line)
+    return any(word in bare for word in _SECTION_WORDS)
 
 
 def _ascii_folded(text: str) -> str:
