@@ -1,8 +1,8 @@
 """The spaCy pipelines: blank ``en``/``fr`` plus natokg's registered components.
 
-- ``natokg_roles``: an EntityRuler with :func:`role_patterns` that marks role
-  phrases ("Head", "Assistant Secretary General", "ASG") as ``ROLE``
-  entities, with the canonical role as the entity id.
+- ``natokg_roles``: marks role words ("Head", "ASG") and phrases
+  ("Assistant Secretary General") as ``ROLE`` entities, with the canonical
+  role as the entity id, as an EntityRuler would (:class:`RoleFinder`).
 - ``natokg_org_mentions``: finds the head nouns and, with a PhraseMatcher,
   the reference bodies' names; it stores the organisational names found as
   ``doc.spans["org"]``, the full :class:`OrgMention` values as
@@ -26,7 +26,7 @@ from kg.extract.lexicon import EN_GENERIC_PLURALS, EN_HEADS, ROLE_PHRASES
 from kg.extract.mentions import OrgMention, Tokens, acronym_mentions, head_mentions
 from kg.extract.reference import reference
 
-__all__ = ["HEAD_WORDS", "OrgMentionFinder", "pipeline", "role_patterns"]
+__all__ = ["HEAD_WORDS", "OrgMentionFinder", "RoleFinder", "pipeline"]
 
 for _extension in ("org_mentions", "natokg_tokens", "natokg_sentences"):
     if not Doc.has_extension(_extension):
@@ -36,23 +36,43 @@ for _extension in ("org_mentions", "natokg_tokens", "natokg_sentences"):
 HEAD_WORDS = frozenset(EN_HEADS) | EN_GENERIC_PLURALS
 
 
-def role_patterns() -> list[dict]:
-    """EntityRuler patterns for every role phrase; single words must be capitalised ("Head", not "head").
+class RoleFinder:
+    """Marks role words ("Head", "ASG") and phrases ("Assistant Secretary General") as ``ROLE``
+    entities, with the canonical role as the entity id.
 
-    A single word is a phrase pattern per written form ("Head", "HEAD") and a
-    longer phrase a token pattern of lower-case words: both are matched by
-    attribute look-ups inside spaCy, where a set predicate ({"IN": [...]})
-    would call back into Python for every token.
+    A role word must be capitalised or in capitals ("Head", "HEAD", not
+    "head"), a phrase of several words may be in any case.  Matches are
+    kept as spaCy's EntityRuler keeps them, longest first, then leftmost, a
+    match dropped when its first or last token is taken; two phrase matchers
+    (the words as written, the phrases lower-cased) find them with a hash
+    look-up per token, where an EntityRuler with token patterns for the
+    phrases ran spaCy's token Matcher, at about twice the cost per paragraph.
     """
-    patterns = []
-    for phrase, role in ROLE_PHRASES.items():
-        words = phrase.split()
-        if len(words) == 1:
-            forms = dict.fromkeys((phrase.capitalize(), phrase.upper()))
-            patterns += [{"label": "ROLE", "pattern": form, "id": role} for form in forms]
-        else:
-            patterns.append({"label": "ROLE", "pattern": [{"LOWER": w} for w in words], "id": role})
-    return patterns
+
+    def __init__(self, nlp: Language) -> None:
+        self.words = PhraseMatcher(nlp.vocab)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for phrase, role in ROLE_PHRASES.items():
+            if " " in phrase:
+                self.phrases.add(role, [nlp.make_doc(phrase)])
+            else:
+                self.words.add(role, [nlp.make_doc(form) for form in dict.fromkeys((phrase.capitalize(), phrase.upper()))])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = sorted({*self.phrases(doc), *self.words(doc)}, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+        roles: list[Span] = []
+        taken: set[int] = set()
+        for role, start, end in matches:
+            if start not in taken and end - 1 not in taken:
+                roles.append(Span(doc, start, end, label="ROLE", span_id=doc.vocab.strings[role]))
+                taken.update(range(start, end))
+        doc.ents = roles
+        return doc
+
+
+@Language.factory("natokg_roles")
+def make_role_component(nlp: Language, name: str) -> RoleFinder:
+    return RoleFinder(nlp)
 
 
 class OrgMentionFinder:
@@ -114,7 +134,6 @@ def pipeline(lang: str = "en") -> Language:
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
     if lang == "en":
-        ruler = nlp.add_pipe("entity_ruler", name="natokg_roles", config={"phrase_matcher_attr": None})
-        ruler.add_patterns(role_patterns())
+        nlp.add_pipe("natokg_roles")
         nlp.add_pipe("natokg_org_mentions")
     return nlp
