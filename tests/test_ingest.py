@@ -680,7 +680,7 @@ def test_ingest_heading_prechecks_skip_only_lines_without_a_heading(line: str) -
 def test_ingest_lines_naming_sections_hold_every_line_that_does(lines: list[str]) -> None:
     from kg.ingest import parse
 
-    named = parse._lines_naming_sections(lines)
+    named = {i for i, line in enumerate(lines) if parse._may_name_section(line)}
     folded = [parse._fold(line) for line in lines]
     assert {i for i, line in enumerate(folded) if parse._SECTION_WORD.search(line)} <= named
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import chain
 
 from kg.model import Header, Lang, Notice, NoticePart, NoticeSection
 
@@ -108,9 +109,7 @@ def normalise(text: str) -> str:
             text = pattern.sub(replacement, text)
     text = "\n".join(line.strip() for line in _SPACE_RUN.sub(" ", text).split("\n"))
     text = _BLANK_RUN.sub("\n\n", text).strip()
-    lines = _join_broken_paragraphs(text).split("\n")
-    named = _lines_naming_sections(lines)
-    return "\n".join(piece for index, line in enumerate(lines) for piece in _unsquash(line, index in named))
+    return "\n".join(chain.from_iterable(map(_unsquash, _join_broken_paragraphs(text).split("\n"))))
 
 
 def _map_char(match: re.Match[str]) -> str:
@@ -421,16 +420,18 @@ _MAX_HEADING_WORDS = 12
 
 
 @lru_cache(maxsize=1 << 15)
-def _unsquash(line: str, may_name: bool = True) -> tuple[str, ...]:
+def _unsquash(line: str, may_name: bool | None = None) -> tuple[str, ...]:
     """Split a line that runs letterheads, header fields, or a section heading and its text together.
 
     ``may_name`` is False for a line that holds no word of a section name
-    (see :func:`_lines_naming_sections`): it has no heading to split off.
-    Kept per line: notices repeat most of their lines (letterheads,
-    headings, the contract and how to apply).
+    (see :func:`_may_name_section`, which tells it when not given): it has
+    no heading to split off.  Kept per line: notices repeat most of their
+    lines (letterheads, headings, the contract and how to apply).
     """
     if not line:
         return (line,)
+    if may_name is None:
+        may_name = _may_name_section(line)
     for split in (_split_letterhead, _split_vacancy):
         pieces = split(line)
         if len(pieces) > 1:
@@ -438,11 +439,6 @@ def _unsquash(line: str, may_name: bool = True) -> tuple[str, ...]:
     if not may_name:
         return tuple(piece for field in _split_fields(line) for piece in _cut(field, []))
     return tuple(part for piece in _split_fields(line) for part in _split_headings(piece))
-
-
-def _lines_naming_sections(lines: Sequence[str]) -> set[int]:
-    """The indices of the lines that hold a word every section name has (see :func:`_may_name_section`)."""
-    return {index for index, line in enumerate(lines) if _may_name_section(line)}
 
 
 def _split_letterhead(line: str) -> list[str]:
