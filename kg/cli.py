@@ -31,6 +31,8 @@ console = Console()
 errors = Console(stderr=True)
 #: Set once a command has left nothing to clean up but the objects it holds (see :func:`main`).
 _quick_exit = False
+#: Set by :func:`main`: the process ends with the command, so a build may lower its priority for good.
+_process_ends_with_command = False
 
 QUERY_FORMATS = ("table", "csv", "json")
 
@@ -68,7 +70,7 @@ def build(
             task = progress.add_task("reading", total=total)
             try:
                 result = build_to(sources, out, progress=lambda name: progress.advance(task), strict=strict,
-                                  jobs=jobs or None, cache=cache)
+                                  jobs=jobs or None, cache=cache, lower_priority=_process_ends_with_command)
             except NatoKGError as error:
                 fail(str(error), 1)
         _print_report(result, out, BUILT, FAILED, prepares_answers(result.corpus))
@@ -410,8 +412,12 @@ def main() -> None:
 
     A build of a thousand notices ends holding millions of objects, which
     the interpreter would free one by one on the way out (about half a
-    second) though the process is ending anyway.
+    second) though the process is ending anyway.  As the process ends with
+    the command, a big first build may run below its store's loader (see
+    :func:`kg.pipeline.build_to`): a process cannot raise its priority again.
     """
+    global _process_ends_with_command
+    _process_ends_with_command = True
     try:
         app()
     except SystemExit as end:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -594,8 +595,10 @@ def test_pipeline_big_first_build_loads_its_store_from_the_corpus(tmp_path: Path
 
     monkeypatch.setattr(kg.pipeline, "EARLY_LOAD_NOTICES", 0)
     monkeypatch.setattr(kg.store.StoreLoad, "from_corpus", classmethod(spying))
+    priority = os.nice(0)
     early = build_to([SEEDS], tmp_path / "early", jobs=1)
     assert len(started) == 1
+    assert os.nice(0) == priority  # a build through the Python API leaves its caller's priority as it was
     monkeypatch.setattr(kg.pipeline, "EARLY_LOAD_NOTICES", 10**9)
     late = build_to([SEEDS], tmp_path / "late", jobs=1)
     assert len(started) == 1
@@ -604,6 +607,28 @@ def test_pipeline_big_first_build_loads_its_store_from_the_corpus(tmp_path: Path
         (tmp_path / "late" / "store" / kg.store.GRAPH_DIGESTS).read_text()
     assert _indexed_names(tmp_path / "early") == _indexed_names(tmp_path / "late") != []
     assert not list(tmp_path.rglob("*.names.sqlite*"))  # the index waited beside the store, then went in
+
+
+@pytest.mark.parametrize("big", [True, False], ids=["big first build", "small build"])
+def test_pipeline_a_build_that_ends_its_process_runs_below_its_loader_once_the_load_started(tmp_path: Path, big: bool) -> None:
+    """As the command line builds (see kg.cli.main): the process lowers its priority for good, only when
+    a big first build's loader has started."""
+    code = (
+        "import os, sys, kg.pipeline as p\n"
+        f"p.EARLY_LOAD_NOTICES = {0 if big else 10**9}\n"
+        "before = os.nice(0)\n"
+        "result = p.build_to([sys.argv[1]], sys.argv[2], jobs=1, lower_priority=True)\n"
+        "print(os.nice(0) - before, sorted(result.outputs))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code, str(SEEDS), str(tmp_path / "out")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    lowered, outputs = run.stdout.split(" ", 1)
+    from kg.pipeline import BUILD_NICENESS, OUTPUTS
+
+    now = os.nice(0)  # the child started at this process's priority
+    assert int(lowered) == (min(now + BUILD_NICENESS, 19) - now if big else 0)
+    assert outputs.strip() == str(sorted(OUTPUTS))
 
 
 def _indexed_names(out: Path) -> list[tuple[str, str]]:
