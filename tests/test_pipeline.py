@@ -609,13 +609,16 @@ def test_pipeline_big_first_build_loads_its_store_from_the_corpus(tmp_path: Path
     assert not list(tmp_path.rglob("*.names.sqlite*"))  # the index waited beside the store, then went in
 
 
-@pytest.mark.parametrize("big", [True, False], ids=["big first build", "small build"])
-def test_pipeline_a_build_that_ends_its_process_runs_below_its_loader_once_the_load_started(tmp_path: Path, big: bool) -> None:
+@pytest.mark.parametrize(("big", "answers"), [(True, True), (True, False), (False, True)],
+                         ids=["big first build with answers", "big first build without answers", "small build"])
+def test_pipeline_a_build_that_ends_its_process_runs_below_its_loader_once_the_load_started(
+        tmp_path: Path, big: bool, answers: bool) -> None:
     """As the command line builds (see kg.cli.main): the process lowers its priority for good, only when
-    a big first build's loader has started."""
+    a big first build's loader, which prepares the answers, has started."""
     code = (
         "import os, sys, kg.pipeline as p\n"
         f"p.EARLY_LOAD_NOTICES = {0 if big else 10**9}\n"
+        f"p.PREPARE_FROM_NOTICES = {0 if answers else 10**9}\n"
         "before = os.nice(0)\n"
         "result = p.build_to([sys.argv[1]], sys.argv[2], jobs=1, lower_priority=True)\n"
         "print(os.nice(0) - before, sorted(result.outputs))\n"
@@ -627,7 +630,7 @@ def test_pipeline_a_build_that_ends_its_process_runs_below_its_loader_once_the_l
     from kg.pipeline import BUILD_NICENESS, OUTPUTS
 
     now = os.nice(0)  # the child started at this process's priority
-    assert int(lowered) == (min(now + BUILD_NICENESS, 19) - now if big else 0)
+    assert int(lowered) == (min(now + BUILD_NICENESS, 19) - now if big and answers else 0)
     assert outputs.strip() == str(sorted(OUTPUTS))
 
 
