@@ -409,22 +409,23 @@ class QuadTable:
 
         They come sorted by subject, then object; an unused predicate has none.
         """
-        _, subjects, predicates, objects = self._seal()
-        number = self._predicate_numbers().get(predicate)
-        if number is None:
-            return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint32)
-        order = self.triple_order()
-        order = order[predicates[order] == number]
-        return subjects[order], objects[order]
+        return self._with_predicate(predicate, distinct=True)
 
     def predicate_pairs(self, predicate: str) -> tuple[np.ndarray, np.ndarray]:
         """The (subjects, objects) of the quads with ``predicate``, as term numbers, in no order and
         once a graph: :meth:`pairs` without sorting the triples."""
+        return self._with_predicate(predicate, distinct=False)
+
+    def _with_predicate(self, predicate: str, distinct: bool) -> tuple[np.ndarray, np.ndarray]:
         _, subjects, predicates, objects = self._seal()
         number = self._predicate_numbers().get(predicate)
         if number is None:
             return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint32)
-        rows = predicates == number
+        if distinct:
+            order = self.triple_order()
+            rows = order[predicates[order] == number]
+        else:
+            rows = predicates == number
         return subjects[rows], objects[rows]
 
     def subject_objects(self, predicate: str) -> Iterator[tuple[int, int]]:

@@ -133,13 +133,7 @@ class _Scope:
     openings: frozenset[tuple[str, str]]
 
     @classmethod
-    def of(cls, pieces: frozenset[str]) -> _Scope:
-        """The scope of restoring ``pieces``: kept for the next notice, as notices of one employer leave
-        the same sentences without case (the same lists of requirements)."""
-        return _scope_of(pieces)
-
-    @classmethod
-    def _of(cls, pieces: Iterable[str]) -> _Scope:
+    def of(cls, pieces: Iterable[str]) -> _Scope:
         words: set[str] = set()
         openings: set[tuple[str, str]] = set()
         for piece in pieces:
@@ -151,7 +145,9 @@ class _Scope:
 
 @lru_cache(maxsize=256)
 def _scope_of(pieces: frozenset[str]) -> _Scope:
-    return _Scope._of(pieces)
+    """The scope of restoring ``pieces``, kept for the next notice: notices of one employer leave the
+    same sentences without case (the same lists of requirements)."""
+    return _Scope.of(pieces)
 
 
 def _scoped_runs(words: list[str], scope: _Scope) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -260,7 +256,7 @@ class CaseModel:
             model._learn_everything()
         else:
             model.pieces = frozenset(piece for text in wanted for piece in _paragraph_pieces(text.strip()))
-            model._learn_scoped(_Scope.of(model.pieces))
+            model._learn_scoped(_scope_of(model.pieces))
         return model
 
     def _learn_everything(self) -> None:

@@ -46,7 +46,8 @@ class RoleFinder:
     match dropped when its first or last token is taken; two phrase matchers
     (the words as written, the phrases lower-cased) find them with a hash
     look-up per token, where an EntityRuler with token patterns for the
-    phrases ran spaCy's token Matcher, at about twice the cost per paragraph.
+    phrases ran spaCy's token Matcher, at about five times the cost per
+    paragraph.
     """
 
     def __init__(self, nlp: Language) -> None:
